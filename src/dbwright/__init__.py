@@ -1,0 +1,3 @@
+"""dbwright: a database architect you can run."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,39 @@
+"""The public library API. The CLI, MCP server and web layer call only these functions.
+
+Each concern lives in its own module of this package; everything public is re-exported here.
+"""
+
+from dbwright.api.design import (
+    DesignOptions,
+    DesignResult,
+    design,
+    design_spec,
+    erd,
+    init_spec,
+    list_blueprints,
+    spec_json_schema,
+    validate,
+)
+from dbwright.model import Decision, DbwrightError, Evidence, Finding, Location, Severity
+from dbwright.spec import Spec, SpecError, load_spec
+
+__all__ = [
+    "DbwrightError",
+    "Decision",
+    "DesignOptions",
+    "DesignResult",
+    "Evidence",
+    "Finding",
+    "Location",
+    "Severity",
+    "Spec",
+    "SpecError",
+    "design",
+    "design_spec",
+    "erd",
+    "init_spec",
+    "list_blueprints",
+    "load_spec",
+    "spec_json_schema",
+    "validate",
+]

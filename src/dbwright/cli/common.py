@@ -1,0 +1,89 @@
+"""What every command shares: error handling without tracebacks, JSON output, progress, exit codes.
+
+Exit codes: 0 ok; 1 result produced but error-level findings; 2 bad input or usage;
+3 internal error (a bug — the message says how to get the traceback).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from functools import wraps
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from dbwright.api import DbwrightError, Finding, Severity, SpecError
+
+console = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def print_findings(findings: list[Finding]) -> None:
+    style = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    for f in findings:
+        console.print(f"[{style[f.severity]}]{f.severity.value}[/] [bold]{f.code}[/] {f.location}: "
+                      f"{f.message}" + (f"\n    fix: {f.remediation}" if f.remediation else ""),
+                      markup=True)
+
+
+def guarded(fn: F) -> F:
+    """Turn every failure into a clear message and an exit code; never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except SpecError as exc:
+            print_findings(exc.findings)
+            n = sum(1 for f in exc.findings if f.severity is Severity.ERROR)
+            console.print(f"[red]{n} error(s) in the spec[/]")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except DbwrightError as exc:
+            console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except KeyboardInterrupt:
+            console.print("[yellow]interrupted: sandboxes stopped and removed[/]")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if os.environ.get("DBWRIGHT_DEBUG"):
+                raise
+            console.print(f"[red]internal error:[/] {type(exc).__name__}: {exc}\n"
+                          "This is a bug in dbwright. Re-run with DBWRIGHT_DEBUG=1 for the traceback.")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+@contextlib.contextmanager
+def progress(message: str) -> Iterator[None]:
+    """A spinner for steps that may take over a second (sandbox start, data load, verification)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    with console.status(message):
+        yield
+
+
+def engines_option(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = tuple(v.strip() for v in value.split(",") if v.strip())
+    bad = [n for n in names if n not in ("sqlite", "postgresql", "mariadb")]
+    if bad:
+        raise typer.BadParameter(f"unknown engine(s) {', '.join(bad)}; choose from sqlite,postgresql,mariadb")
+    return names

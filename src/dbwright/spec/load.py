@@ -1,0 +1,254 @@
+"""Load a spec from YAML, reporting every error at once with file, line, column and field path."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from dbwright.model import DbwrightError, Finding, Location, Severity
+from dbwright.spec.models import Spec
+
+PathT = tuple[str | int, ...]
+
+
+@dataclass
+class Positions:
+    """Maps a field path to the (line, column) where it is written (1-based)."""
+
+    file: str | None
+    table: dict[PathT, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: PathT) -> Location:
+        dotted = _dotted(path)
+        probe = tuple(path)
+        while probe:
+            if probe in self.table:
+                line, col = self.table[probe]
+                return Location(self.file, line, col, dotted)
+            probe = probe[:-1]
+        return Location(self.file, None, None, dotted or None)
+
+
+@dataclass
+class LoadedSpec:
+    spec: Spec | None
+    findings: list[Finding]
+    positions: Positions
+    raw: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return self.spec is not None and not any(f.severity is Severity.ERROR for f in self.findings)
+
+
+class SpecError(DbwrightError):
+    """Raised by :func:`load_spec_or_raise`; carries every finding."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("\n".join(str(f) for f in findings))
+
+
+def _dotted(path: PathT) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (("." if out else "") + str(p))
+    return out
+
+
+def _index(node: Any, path: PathT, table: dict[PathT, tuple[int, int]]) -> None:
+    if isinstance(node, CommentedMap):
+        for key in node:
+            try:
+                line, col = node.lc.key(key)
+                table[(*path, str(key))] = (line + 1, col + 1)
+            except (KeyError, TypeError):
+                pass
+            _index(node[key], (*path, str(key)), table)
+    elif isinstance(node, CommentedSeq):
+        for i, item in enumerate(node):
+            try:
+                line, col = node.lc.item(i)
+                table[(*path, i)] = (line + 1, col + 1)
+            except (KeyError, TypeError):
+                pass
+            _index(item, (*path, i), table)
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _model_at(path: PathT) -> type[BaseModel] | None:
+    """The pydantic model that owns the mapping at ``path`` (for 'did you mean' suggestions)."""
+    model: Any = Spec
+    for part in path:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        fld = model.model_fields.get(part) or next(
+            (f for f in model.model_fields.values() if f.alias == part), None)
+        if fld is None:
+            # a key of a dict-valued field (entity or attribute name)
+            continue
+        ann = fld.annotation
+        model = _unwrap(ann)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _unwrap(ann: Any) -> Any:
+    args = getattr(ann, "__args__", None)
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    if args:
+        for a in reversed(args):
+            got = _unwrap(a)
+            if isinstance(got, type) and issubclass(got, BaseModel):
+                return got
+        for a in args:
+            meta = getattr(a, "__origin__", None)
+            if meta is not None:
+                got = _unwrap(a)
+                if got is not None:
+                    return got
+    origin = getattr(ann, "__origin__", None)
+    if origin is not None:
+        return _unwrap(origin)
+    return None
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _pydantic_findings(err: ValidationError, pos: Positions) -> list[Finding]:
+    out: list[Finding] = []
+    for e in err.errors():
+        loc: PathT = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        # pydantic adds the validator/union tag into loc for Annotated types; drop non-data parts
+        loc = tuple(p for p in loc if isinstance(p, int) or "[" not in str(p))
+        msg = e["msg"].removeprefix("Value error, ")
+        remediation = ""
+        if e["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            model = _model_at(loc[:-1])
+            names = _field_names(model) if model else []
+            close = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
+            msg = f"unknown key '{key}'"
+            remediation = (f"did you mean '{close[0]}'?" if close else
+                           ("valid keys here: " + ", ".join(names) if names else "remove it"))
+        elif e["type"] == "missing":
+            msg = f"required field '{loc[-1]}' is missing"
+            remediation = f"add '{loc[-1]}:'"
+        else:
+            m = re.search(r";? did you mean '([^']+)'\?", msg)
+            if m:
+                remediation = f"use '{m.group(1)}'"
+                msg = msg.replace(m.group(0), "")
+        out.append(Finding("SPEC001" if e["type"] == "extra_forbidden" else "SPEC002",
+                           Severity.ERROR, msg, pos.locate(loc), remediation=remediation))
+    return out
+
+
+def load_spec_text(text: str, file: str | None = None) -> LoadedSpec:
+    """Parse and validate spec text; never raises for bad input."""
+    pos = Positions(file)
+    yaml = YAML(typ="rt")
+    try:
+        raw = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None)
+        return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR,
+                                         f"not valid YAML: {exc.problem or exc}", loc,
+                                         remediation="check indentation and quoting near this line")],
+                          pos)
+    except Exception as exc:  # ruamel raises several non-marked errors (e.g. duplicate keys)
+        return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR, f"not valid YAML: {exc}",
+                                         Location(file))], pos)
+    if not isinstance(raw, dict):
+        return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR,
+                                         "a spec is a YAML mapping with at least 'project' and 'entities'",
+                                         Location(file, 1, 1),
+                                         remediation="run 'dbwright init spec.yaml' for a starter")], pos)
+    _index(raw, (), pos.table)
+    data = _plain(raw)
+    from dbwright.spec.semantic import check_references
+
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as err:
+        findings = _pydantic_findings(err, pos)
+        partial, pruned = _prune_until_valid(data, err)
+        if partial is not None:
+            findings += [f for f in check_references(partial, pos)
+                         if not any((f.location.path or "").startswith(p) for p in pruned)]
+        return LoadedSpec(None, findings, pos, data)
+    return LoadedSpec(spec, check_references(spec, pos), pos, data)
+
+
+def _prune_until_valid(data: Any, err: ValidationError) -> tuple[Spec | None, list[str]]:
+    """Drop the failing parts so the rest can still be cross-checked: every error at once."""
+    work = copy.deepcopy(data)
+    pruned: list[str] = []
+    for _ in range(20):
+        for e in err.errors():
+            loc = [p for p in e["loc"] if isinstance(p, int) or "[" not in str(p)]
+            if e["type"] == "missing":
+                loc = loc[:-1]
+            if len(loc) < 2:
+                return None, pruned
+            parent: Any = work
+            try:
+                for p in loc[:-1]:
+                    parent = parent[p]
+                if isinstance(parent, list) and isinstance(loc[-1], int):
+                    parent[loc[-1]] = None
+                elif isinstance(parent, dict):
+                    parent.pop(loc[-1], None)
+            except (KeyError, IndexError, TypeError):
+                continue
+            pruned.append(_dotted(tuple(loc)))
+        for key, val in list(work.items()) if isinstance(work, dict) else []:
+            if isinstance(val, list):
+                work[key] = [v for v in val if v is not None]
+        try:
+            return Spec.model_validate(work), pruned
+        except ValidationError as again:
+            err = again
+    return None, pruned
+
+
+def load_spec(path: str | Path) -> LoadedSpec:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR, f"no such file: {p}", Location(str(p)),
+                                         remediation="check the path, or create one with 'dbwright init'")],
+                          Positions(str(p)))
+    except (OSError, UnicodeDecodeError) as exc:
+        return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR, f"cannot read {p}: {exc}",
+                                         Location(str(p)))], Positions(str(p)))
+    return load_spec_text(text, str(p))
+
+
+def load_spec_or_raise(path: str | Path) -> tuple[Spec, Positions]:
+    loaded = load_spec(path)
+    if not loaded.ok or loaded.spec is None:
+        raise SpecError(loaded.findings)
+    return loaded.spec, loaded.positions
