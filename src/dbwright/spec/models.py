@@ -63,6 +63,10 @@ class Entity(Strict):
                                  description="Value skew for synthetic data, e.g. {customer: zipf(1.2)}")
     functional_dependencies: list[str] = Field(default_factory=list,
                                                description="e.g. 'zip -> city, state'")
+    retention: Seconds | None = Field(None, description="Keep rows this long, then drop or anonymise "
+                                      "them (time-series windows, GDPR storage limitation), e.g. 13mo")
+    service: str | None = Field(None, description="The one service that owns and writes this entity "
+                                "(microservices: no other service writes its table)")
 
     @field_validator("attributes")
     @classmethod
@@ -217,6 +221,9 @@ class Technology(Strict):
     current: str | None = Field(None, description="Engine in use today (migrations)")
     candidates: list[str] = Field(default_factory=list)
     managed: bool | None = None
+    migration_downtime: Seconds | None = Field(
+        None, description="Longest write outage acceptable when moving off 'current', e.g. 0s for a "
+        "zero-downtime cutover (change data capture, then switch)")
 
 
 class Spec(Strict):
