@@ -187,6 +187,22 @@ class DisasterRecovery(Strict):
     restore_throughput: Bytes | None = Field(None, description="Restore MB/s if measured, e.g. 150MB")
     ha: Literal["decide", "none", "active-passive", "active-active"] = "decide"
     manager: Literal["decide", "patroni", "pg_auto_failover", "galera", "group-replication"] = "decide"
+    engine: Literal["decide", "postgresql", "mariadb"] = Field(
+        "decide", description="Engine the DR plan is for (decide: the technology stage's choice, else postgresql)")
+    replication: Literal["decide", "async", "sync"] = Field(
+        "decide", description="Replication mode within the primary region (decide: from the RPO)")
+    archive_timeout: Seconds | None = Field(
+        None, description="PostgreSQL archive_timeout in use or wanted (decide when omitted)")
+    patroni_ttl: Seconds | None = Field(None, description="Patroni DCS ttl in use (decide from the RTO when omitted)")
+    patroni_loop_wait: Seconds | None = Field(None, description="Patroni loop_wait in use")
+    patroni_retry_timeout: Seconds | None = Field(None, description="Patroni retry_timeout in use")
+    health_check_interval: Seconds | None = Field(None, description="Router health-check interval, e.g. 1s")
+    health_check_fall: int | None = Field(None, description="Failed checks before the router marks a node down")
+    watchdog: bool | None = Field(None, description="A hardware/softdog watchdog is available to fence a stale leader")
+    provision_time: Seconds | None = Field(
+        None, description="Time to get a host for a restore (0 when a standby host exists), e.g. 5m")
+    restored_archive_mode: Literal["off", "on"] = Field(
+        "off", description="archive_mode of restored copies (on = they may archive into the production repo)")
 
 
 class Coordinates(Strict):
@@ -199,6 +215,7 @@ class Region(Strict):
     role: Literal["primary", "secondary", "dr", "read"] = "secondary"
     location: Coordinates | None = None
     jurisdiction: str | None = Field(None, description="e.g. EU, US")
+    zones: int | None = Field(None, description="Availability zones usable in this region")
 
 
 class Regions(Strict):
@@ -209,6 +226,7 @@ class Regions(Strict):
                                                 description="Measured round-trip times between regions")
     residency: list[str] = Field(default_factory=list, description="Jurisdictions data must stay in")
     writes: Literal["single", "multi"] = "single"
+    witness: str | None = Field(None, description="Third region for a quorum tie-breaker (DCS voter only)")
 
 
 class Budget(Strict):
