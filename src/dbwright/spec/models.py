@@ -91,7 +91,7 @@ class ManyToMany(Strict):
 
 
 AccessKind = Literal["lookup", "list", "range", "aggregate", "subtree", "ancestors", "search",
-                     "insert", "update", "delete", "timeseries"]
+                     "insert", "update", "delete", "timeseries", "traversal", "similarity"]
 
 
 class AccessPattern(Strict):
@@ -143,6 +143,8 @@ class Workload(Strict):
     peak_multiplier: float = Field(3.0, description="Peak load over normal load")
     growth: MonthlyGrowth | None = Field(None, description="Traffic growth, e.g. 5%/month")
     access_skew: str | None = Field(None, description="e.g. zipf(1.1): hot keys for caching maths")
+    cache_hit_target: Fraction | None = Field(
+        None, description="Target shared-cache hit ratio the cache memory is sized for, e.g. 95%")
 
 
 class Consistency(Strict):
@@ -239,6 +241,9 @@ class Technology(Strict):
     current: str | None = Field(None, description="Engine in use today (migrations)")
     candidates: list[str] = Field(default_factory=list)
     managed: bool | None = None
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="Weight multipliers per technology-selection dimension "
+        "(e.g. {cost: 2, team: 0.5}); 1 is neutral, 0 ignores a dimension")
     migration_downtime: Seconds | None = Field(
         None, description="Longest write outage acceptable when moving off 'current', e.g. 0s for a "
         "zero-downtime cutover (change data capture, then switch)")
