@@ -3,18 +3,17 @@
 Each concern lives in its own module of this package; everything public is re-exported here.
 """
 
+from dbwright.api.blueprints import init_spec, list_blueprints
 from dbwright.api.design import (
     DesignOptions,
     DesignResult,
     design,
     design_spec,
     erd,
-    init_spec,
-    list_blueprints,
     spec_json_schema,
     validate,
 )
-from dbwright.model import Decision, DbwrightError, Evidence, Finding, Location, Severity
+from dbwright.model import DbwrightError, Decision, Evidence, Finding, Location, Severity
 from dbwright.spec import Spec, SpecError, load_spec
 
 __all__ = [
