@@ -1,0 +1,272 @@
+"""Workload-level index selection under a storage budget: a MIP over per-query configurations.
+
+The model (solved with HiGHS): binary x_i picks index i; y_qc says query q runs with configuration
+c (a set of indexes whose plan cost the oracle measured); maximise
+    Σ_q w_q · (base_q − cost_qc) · y_qc − Σ_i maintenance_i · x_i
+subject to Σ_c y_qc ≤ 1, y_qc ≤ x_i for i ∈ c, Σ size_i · x_i ≤ budget, Σ x_i ≤ max_indexes.
+
+Configurations come from the oracle (the planner via HypoPG, or rules when no planner is
+available): every candidate alone, the plan each query chooses with all its candidates, and that
+plan with each of its indexes taken away. Then the loop: solve, ask the oracle for the true cost
+of the chosen set (interactions included), add the plans it chose as new configurations, solve
+again; finally fill leftover budget greedily on true costs. Each plan's cost is an upper bound
+for any superset, so the model never promises more than the planner gives.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from dbwright.stages.index_candidates import covered_by
+from dbwright.stages.index_model import IndexDef, Query, Verdict
+
+Config = frozenset[IndexDef]
+
+
+class Oracle(Protocol):
+    def cost(self, q: Query, config: Iterable[IndexDef]) -> tuple[float, frozenset[IndexDef]]: ...
+
+    def size(self, idx: IndexDef) -> int: ...
+
+    def sizes(self, idxs: Iterable[IndexDef]) -> dict[IndexDef, int]: ...
+
+
+@dataclass
+class SelectOptions:
+    budget_bytes: int | None = None
+    max_indexes: int | None = None
+    maintenance: Mapping[str, float] = field(default_factory=dict)  # table -> cost units per index
+    min_gain: float = 0.003  # an index must save this share of the workload cost (or of its queries')
+    rounds: int = 4
+    explain: bool = True  # compute per-index marginal benefits and reasons (more planner calls)
+    mip_time_limit: float = 5.0
+    fill: bool = True
+
+
+@dataclass
+class Selection:
+    chosen: list[IndexDef]
+    base: float
+    cost: float
+    sizes: dict[IndexDef, int]
+    per_query: dict[str, tuple[float, float, list[IndexDef]]]  # qid -> before, after, used
+    verdicts: list[Verdict] = field(default_factory=list)
+    seconds: float = 0.0
+    solver: str = "highs"
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(self.sizes[i] for i in self.chosen)
+
+    @property
+    def relative_cost(self) -> float:
+        return self.cost / self.base if self.base else 1.0
+
+
+def _solve(queries: Sequence[Query], base: Mapping[str, float], configs: Mapping[str, Mapping[Config, float]],
+           sizes: Mapping[IndexDef, int], opt: SelectOptions, maint: Mapping[IndexDef, float]) -> set[IndexDef]:
+    import highspy
+    import numpy as np
+
+    idxs = sorted({i for cs in configs.values() for c in cs for i in c})
+    if not idxs:
+        return set()
+    col = {i: k for k, i in enumerate(idxs)}
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", opt.mip_time_limit)
+    h.setOptionValue("mip_rel_gap", 1e-4)
+    inf = highspy.kHighsInf
+    n = len(idxs)
+    h.addVars(n, np.zeros(n), np.ones(n))
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array([maint.get(i, 0.0) for i in idxs]))
+    nxt = n
+    weights = {q.qid: q.weight for q in queries}
+    for qid, cs in configs.items():
+        row: list[int] = []
+        for c, cost in cs.items():
+            gain = weights[qid] * (base[qid] - cost)
+            if gain <= 0 or not c:
+                continue
+            h.addVar(0.0, 1.0)
+            h.changeColCost(nxt, -gain)
+            for i in c:
+                h.addRow(-inf, 0.0, 2, np.array([nxt, col[i]], dtype=np.int32), np.array([1.0, -1.0]))
+            row.append(nxt)
+            nxt += 1
+        if row:
+            h.addRow(-inf, 1.0, len(row), np.array(row, dtype=np.int32), np.ones(len(row)))
+    allx = np.arange(n, dtype=np.int32)
+    if opt.budget_bytes is not None:
+        h.addRow(-inf, float(opt.budget_bytes) / 1e6, n, allx, np.array([sizes[i] / 1e6 for i in idxs]))
+    if opt.max_indexes is not None:
+        h.addRow(-inf, float(opt.max_indexes), n, allx, np.ones(n))
+    h.run()
+    x = h.getSolution().col_value
+    return {i for i in idxs if x[col[i]] > 0.5}
+
+
+class _Eval:
+    """True costs of configurations through the oracle, weighted."""
+
+    def __init__(self, queries: Sequence[Query], oracle: Oracle, maint: Mapping[IndexDef, float]):
+        self.queries, self.oracle, self.maint = queries, oracle, maint
+
+    def per_query(self, x: Iterable[IndexDef]) -> dict[str, tuple[float, frozenset[IndexDef]]]:
+        cfg = list(x)
+        return {q.qid: self.oracle.cost(q, cfg) for q in self.queries}
+
+    def total(self, x: Iterable[IndexDef]) -> float:
+        cfg = list(x)
+        return (sum(q.weight * self.oracle.cost(q, cfg)[0] for q in self.queries)
+                + sum(self.maint.get(i, 0.0) for i in cfg))
+
+
+def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[IndexDef]], oracle: Oracle,
+                   opt: SelectOptions | None = None, existing: Sequence[IndexDef] = ()) -> Selection:
+    """Choose indexes for the whole workload under the budget; every candidate gets a verdict."""
+    t0 = time.perf_counter()
+    opt = opt or SelectOptions()
+    reads = [q for q in queries if q.qid in candidates]
+    by_id = {q.qid: q for q in reads}
+    redundant: dict[IndexDef, IndexDef] = {}
+    cands: dict[str, list[IndexDef]] = {}
+    for qid, cs in candidates.items():
+        keep = []
+        for i in cs:
+            e = covered_by(i, existing)
+            if e is not None:
+                redundant[i] = e
+            else:
+                keep.append(i)
+        cands[qid] = keep
+    universe = sorted({i for cs in cands.values() for i in cs})
+    sizes = oracle.sizes(universe)
+    maint = {i: float(opt.maintenance.get(i.table, 0.0)) for i in universe}
+    base = {q.qid: oracle.cost(q, ())[0] for q in reads}
+    ev = _Eval(reads, oracle, maint)
+    base_total = sum(q.weight * base[q.qid] for q in reads)
+    fits = [i for i in universe if opt.budget_bytes is None or sizes[i] <= opt.budget_bytes]
+
+    configs: dict[str, dict[Config, float]] = {q.qid: {} for q in reads}
+    single: dict[IndexDef, float] = {}  # weighted gain of an index alone, summed over queries
+
+    def note(qid: str, used: Config, cost: float) -> None:
+        if used and (used not in configs[qid] or cost < configs[qid][used]):
+            configs[qid][used] = cost
+
+    for q in reads:
+        for i in cands[q.qid]:
+            if i not in sizes or (opt.budget_bytes is not None and sizes[i] > opt.budget_bytes):
+                continue
+            c, used = oracle.cost(q, (i,))
+            note(q.qid, used, c)
+            if i in used:
+                single[i] = single.get(i, 0.0) + q.weight * (base[q.qid] - c)
+        allc = [i for i in cands[q.qid] if i in fits]
+        c, used = oracle.cost(q, allc)
+        note(q.qid, used, c)
+        for u in used:
+            c2, used2 = oracle.cost(q, [i for i in allc if i != u])
+            note(q.qid, used2, c2)
+
+    best: set[IndexDef] = set()
+    best_total = base_total
+    seen: list[set[IndexDef]] = []
+    for _ in range(opt.rounds):
+        x = _solve(reads, base, configs, sizes, opt, maint)
+        if x in seen:
+            break
+        seen.append(x)
+        per = ev.per_query(x)
+        for qid, (c, used) in per.items():
+            note(qid, used, c)
+        x = {i for i in x if any(i in used for _, used in per.values())}  # drop what no plan uses
+        total = ev.total(x)
+        if total < best_total:
+            best, best_total = set(x), total
+
+    if opt.fill:
+        best, best_total = _fill(best, best_total, fits, sizes, ev, opt, single)
+    chosen = sorted(best)
+    per = ev.per_query(chosen)
+    sel = Selection(chosen=chosen, base=base_total,
+                    cost=sum(by_id[qid].weight * c for qid, (c, _) in per.items()),
+                    sizes={i: sizes[i] for i in universe},
+                    per_query={qid: (base[qid], c, sorted(u)) for qid, (c, u) in per.items()})
+    sel.verdicts = _verdicts(sel, reads, cands, redundant, single, ev, opt, maint) if opt.explain else []
+    sel.seconds = time.perf_counter() - t0
+    return sel
+
+
+def _fill(x: set[IndexDef], total: float, fits: Sequence[IndexDef], sizes: Mapping[IndexDef, int],
+          ev: _Eval, opt: SelectOptions, single: Mapping[IndexDef, float]) -> tuple[set[IndexDef], float]:
+    """Add indexes while budget is left, best true gain per byte first (interactions included)."""
+    pool = [i for i in fits if single.get(i, 0.0) > 0]
+    while True:
+        used = sum(sizes[i] for i in x)
+        if opt.max_indexes is not None and len(x) >= opt.max_indexes:
+            break
+        room = [i for i in pool if i not in x and (opt.budget_bytes is None or used + sizes[i] <= opt.budget_bytes)
+                and not any(j.prefix_covers(i) for j in x)]
+        best_i, best_ratio, best_total = None, 0.0, total
+        for i in room:
+            t = ev.total(x | {i})
+            gain = total - t
+            if gain > opt.min_gain * total * 0.1 and gain / max(sizes[i], 1) > best_ratio:
+                best_i, best_ratio, best_total = i, gain / max(sizes[i], 1), t
+        if best_i is None:
+            break
+        x = x | {best_i}
+        total = best_total
+    return x, total
+
+
+def _verdicts(sel: Selection, reads: Sequence[Query], cands: Mapping[str, Sequence[IndexDef]],
+              redundant: Mapping[IndexDef, IndexDef], single: Mapping[IndexDef, float], ev: _Eval,
+              opt: SelectOptions, maint: Mapping[IndexDef, float]) -> list[Verdict]:
+    chosen = set(sel.chosen)
+    out: list[Verdict] = []
+    with_all = ev.total(chosen)
+    for i in sel.chosen:
+        without = ev.total(chosen - {i})
+        qs = [qid for qid, (_, _, used) in sel.per_query.items() if i in used]
+        out.append(Verdict(i, "picked", f"saves {100 * (without - with_all) / max(sel.base, 1e-9):.1f}% of the "
+                           f"workload cost given the other picks; used by {', '.join(qs) or 'no plan'}",
+                           sel.sizes[i], without - with_all, qs))
+    for i, e in redundant.items():
+        out.append(Verdict(i, "redundant", f"existing index {e.key} already serves it"))
+    budget_left = (opt.budget_bytes - sel.size_bytes) if opt.budget_bytes is not None else None
+    done = {v.index for v in out}
+    for cs in cands.values():
+        for i in cs:
+            if i in done:
+                continue
+            done.add(i)
+            qs = [q.qid for q in reads if i in cands[q.qid]]
+            gain = single.get(i, 0.0)
+            size = sel.sizes.get(i, 0)
+            cover = next((c for c in chosen if c.prefix_covers(i)), None)
+            if cover is not None:
+                v = Verdict(i, "redundant", f"picked index {cover.key} covers it", size, gain, qs)
+            elif gain <= 0:
+                v = Verdict(i, "little-gain", "the planner does not use it (no cheaper plan)", size, 0.0, qs)
+            elif maint.get(i, 0.0) >= gain:
+                v = Verdict(i, "write-cost", f"maintenance {maint[i]:.1f} ≥ read gain {gain:.1f} (cost units)",
+                            size, gain, qs)
+            elif gain < opt.min_gain * sel.base:
+                v = Verdict(i, "little-gain", f"alone saves {100 * gain / max(sel.base, 1e-9):.2f}% of the "
+                            "workload cost", size, gain, qs)
+            elif opt.max_indexes is not None and len(chosen) >= opt.max_indexes:
+                v = Verdict(i, "max-indexes", f"the {opt.max_indexes}-index limit is reached", size, gain, qs)
+            elif budget_left is not None and size > budget_left:
+                v = Verdict(i, "budget", f"{size / 1e6:.1f} MB does not fit the {budget_left / 1e6:.1f} MB left; "
+                            "the picks save more per MB", size, gain, qs)
+            else:
+                v = Verdict(i, "little-gain", "with the picks in place it adds too little", size, gain, qs)
+            out.append(v)
+    return out
