@@ -7,7 +7,17 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from dbwright.model import DbwrightError
+from dbwright.inspect.nested import flatten_documents, is_nested
+from dbwright.inspect.profile import (
+    DEFAULT_SAMPLE,
+    Profile,
+    TableData,
+    column_stats,
+    load_jsonl,
+    profile_table,
+    read_data,
+)
+from dbwright.model import DbwrightError, Finding, Location, Severity
 from dbwright.theory.decompose import (
     bcnf_decompose,
     is_lossless,
@@ -21,6 +31,7 @@ from dbwright.theory.fd import (
     canonical_cover,
     closure,
     equivalent,
+    group_rhs,
     is_minimal_cover,
     minimal_cover,
     ordered,
@@ -28,6 +39,7 @@ from dbwright.theory.fd import (
     parse_mvd,
 )
 from dbwright.theory.normal_forms import analyze, is_3nf_relation, is_bcnf_relation
+from dbwright.verify.lossless import FlatSource, TargetTable, prove, render_ddl, render_fill_sql
 
 
 def load_fd_cases(path: str | Path) -> list[dict[str, Any]]:
@@ -164,3 +176,213 @@ def check_case(case: dict[str, Any], attrs: list[str], fds: list[FD], result: di
 def fd_analyze(path: str | Path) -> list[dict[str, Any]]:
     """Analyze every case of a corpus-style YAML file or folder."""
     return [analyze_case(c) for c in load_fd_cases(path)]
+
+
+# --- from a relation with FDs to proposed tables ---------------------------------------------
+
+_ID_WORDS = {"id", "code", "sku", "key", "no", "number", "num", "uuid", "ref", "email"}
+
+
+def _words(name: str) -> list[str]:
+    import re
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return [w for w in re.split(r"[^a-z0-9]+", spaced) if w]
+
+
+def _plural(word: str) -> str:
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _table_name(key: list[str], fallback: str, used: set[str]) -> str:
+    words: list[str] = []
+    for col in key:
+        for w in _words(col):
+            if w not in _ID_WORDS and w not in words:
+                words.append(w)
+    base = "_".join([*words[:-1], _plural(words[-1])]) if words else fallback
+    name, n = base, 2
+    while name in used:
+        name, n = f"{base}_{n}", n + 1
+    used.add(name)
+    return name
+
+
+def _pick_pk(keys: list[list[str]]) -> list[str]:
+    def rank(k: list[str]) -> tuple[int, int]:
+        idish = all(set(_words(c)) & (_ID_WORDS - {"email"}) for c in k)
+        return (len(k), 0 if idish else 1)
+    return sorted(keys, key=rank)[0]
+
+
+def plan_tables(name: str, attributes: list[str], fds: list[FD], target: str = "3nf",
+                used: set[str] | None = None, main_name: str | None = None) -> dict[str, Any]:
+    """Decompose a relation (3NF synthesis or BCNF) into proposed tables with keys and foreign keys.
+
+    ``main_name`` names the table that keeps a key of the whole relation; ``used`` avoids clashes.
+    """
+    if target not in ("3nf", "bcnf"):
+        raise DbwrightError(f"--target must be 3nf or bcnf, got {target!r}")
+    report = analyze(attributes, fds)
+    d = synthesize_3nf(attributes, fds) if target == "3nf" else bcnf_decompose(attributes, fds)
+    used = used if used is not None else set()
+    used.add(name)
+    whole_keys = [set(k) for k in report.keys]
+    targets: list[TargetTable] = []
+    for rel in d.relations:
+        keys = rel.keys or [rel.attributes]
+        pk = _pick_pk(keys)
+        if main_name and main_name not in used and any(k <= set(rel.attributes) for k in whole_keys):
+            tname = main_name
+            used.add(main_name)
+        else:
+            tname = _table_name(pk, f"{name}_{len(targets) + 1}", used)
+        targets.append(TargetTable(tname, rel.attributes, pk, [k for k in keys if k != pk], [], rel.reason))
+    for t in targets:
+        for other in targets:
+            if other is t or set(other.primary_key) == set(t.primary_key):
+                continue
+            if set(other.primary_key) <= set(t.columns) and not set(other.columns) <= set(t.columns):
+                t.foreign_keys.append((other.primary_key, other.name, other.primary_key))
+    return {
+        "relation": name, "attributes": attributes, "target": target,
+        "normal_form": report.normal_form,
+        "candidate_keys": [ordered(k, attributes) for k in report.keys],
+        "violations": [{"form": v.form, "dependency": v.fd.text(attributes) if v.fd else str(v.mvd),
+                        "reason": v.reason} for v in report.violations],
+        "minimal_cover": [f.text(attributes) for f in canonical_cover(fds)],
+        "tables": targets, "steps": d.steps,
+        "lost_dependencies": [f.text(attributes) for f in d.lost],
+        "lossless_by_chase": is_lossless(attributes, fds, d.as_lists()),
+    }
+
+
+# --- normalize data ---------------------------------------------------------------------------
+
+def _fds_from_profile(prof: Profile, confirmed: list[str] | None, min_score: float) -> list[FD]:
+    cols = prof.table.columns
+    if confirmed:
+        return _fds(confirmed, cols, "--fd")
+    return [FD(frozenset(f.lhs), frozenset({f.rhs})) for f in prof.confirmed(min_score)]
+
+
+def normalize_table(table: TableData, fds: list[FD] | None = None, target: str = "3nf",
+                    max_lhs: int = 3, min_score: float = 0.6, engines: tuple[str, ...] = ("sqlite", "postgresql"),
+                    pg_cluster: Any = None, confirmed: list[str] | None = None,
+                    used: set[str] | None = None, main_name: str | None = None) -> dict[str, Any]:
+    """Profile a flat table (unless ``fds`` are given), decompose it, prove the result lossless."""
+    prof = None
+    if fds is None:
+        prof = profile_table(table, max_lhs=max_lhs)
+        fds = _fds_from_profile(prof, confirmed, min_score)
+    elif not table.types:
+        column_stats(table)
+    plan = plan_tables(table.name, table.columns, fds, target, used, main_name)
+    source = FlatSource(table.name, table.columns, table.types, table.rows)
+    targets: list[TargetTable] = plan["tables"]
+    split = [(ordered(f.lhs, table.columns), ordered(f.rhs - f.lhs, table.columns))
+             for f in minimal_cover(fds)]
+    proofs = prove(source, targets, plan["candidate_keys"], split, engines, pg_cluster) if engines else []
+    plan["tables"] = [t.to_dict() for t in targets]
+    plan["ddl"] = {d: render_ddl(source, targets, d) for d in ("postgresql", "sqlite", "mysql")}
+    plan["fill_sql"] = {d: render_fill_sql(source, targets, d) for d in ("postgresql", "sqlite")}
+    plan["proofs"] = [p.to_dict() for p in proofs]
+    plan["lossless"] = bool(proofs) and all(p.lossless for p in proofs)
+    plan["confirmed_fds"] = [f.text(table.columns) for f in group_rhs(minimal_cover(fds))]
+    plan["sample"] = {"rows_total": table.total_rows, "rows_used": len(table.rows), "sampled": table.sampled,
+                      "source": table.source}
+    plan["types"] = dict(table.types)
+    if prof is not None:
+        plan["profile"] = prof.to_dict()
+    plan["findings"] = [f.to_dict() for f in _findings(plan)]
+    return plan
+
+
+def _findings(plan: dict[str, Any]) -> list[Finding]:
+    out: list[Finding] = []
+    where = Location(path=plan["relation"])
+    for p in plan["proofs"]:
+        for v in p["fd_violations"]:
+            out.append(Finding("NORM001", Severity.ERROR,
+                               f"{v['rows']} row(s) in {v['groups']} group(s) violate the confirmed FD {v['fd']} "
+                               f"(on {p['engine']})", where,
+                               "a confirmed dependency that the data breaks is a data-quality problem: the "
+                               "normalized tables cannot hold these rows without choosing one value",
+                               "fix the rows (examples in the report) or drop the FD from the confirmed set"))
+        if not p["lossless"]:
+            out.append(Finding("NORM002", Severity.ERROR,
+                               f"joining the new tables on {p['engine']} does not reproduce the original rows: "
+                               f"{p['missing_rows']} missing, {p['extra_rows']} extra", where,
+                               "the decomposition loses information on this data",
+                               "confirm the dependencies the split relies on"))
+    for fd in plan["lost_dependencies"]:
+        out.append(Finding("NORM003", Severity.WARNING, f"the BCNF split does not preserve {fd}", where,
+                           "no single table holds both sides, so no key constraint enforces it",
+                           "enforce it with a trigger or assertion across the tables, or use --target 3nf"))
+    return out
+
+
+def normalize_data(data: str, table: str | None = None, target: str = "3nf", max_lhs: int = 3,
+                   fds: list[str] | None = None, engines: tuple[str, ...] = ("sqlite", "postgresql"),
+                   sample: int = DEFAULT_SAMPLE, pg_cluster: Any = None) -> dict[str, Any]:
+    """Flat data (CSV, JSON lines, DB table) or nested documents → normalized tables with proof."""
+    p = Path(data)
+    if "://" not in data and p.suffix.lower() in (".jsonl", ".ndjson", ".json") and p.exists():
+        docs = load_jsonl(p)
+        if is_nested(docs):
+            return normalize_documents(docs, _table_stem(p), target, max_lhs, engines, pg_cluster)
+    t = read_data(data, table, sample)
+    return {"kind": "flat", "tables": [normalize_table(t, target=target, max_lhs=max_lhs, engines=engines,
+                                                       pg_cluster=pg_cluster, confirmed=fds)]}
+
+
+def _table_stem(p: Path) -> str:
+    import re
+    name = re.sub(r"[^A-Za-z0-9_]", "_", p.stem).strip("_").lower() or "docs"
+    return name if name[0].isalpha() else f"t_{name}"
+
+
+def normalize_documents(docs: list[dict[str, Any]], root: str, target: str = "3nf", max_lhs: int = 3,
+                        engines: tuple[str, ...] = ("sqlite", "postgresql"), pg_cluster: Any = None) -> dict[str, Any]:
+    """Nested documents → child tables per array, entity tables found by FD discovery, with proof."""
+    flat = flatten_documents(docs, root)
+    used: set[str] = set()
+    plans = []
+    main_of: dict[str, str] = {}
+    for ft in flat.tables:
+        td = ft.table_data(f"{root} documents")
+        td.name = f"raw_{ft.name}"
+        plan = normalize_table(td, target=target, max_lhs=max_lhs, engines=engines, pg_cluster=pg_cluster,
+                               used=used, main_name=ft.name)
+        plan["flat_table"] = {"name": ft.name, "path": ft.path or "(root)", "key": ft.key,
+                              "parent": ft.parent, "parent_key": ft.parent_key}
+        main_of[ft.name] = next((t["name"] for t in plan["tables"] if t["name"] == ft.name), plan["tables"][0]["name"])
+        plans.append(plan)
+    for plan, ft in zip(plans, flat.tables, strict=True):
+        if ft.parent is None:
+            continue
+        parent = main_of[ft.parent]
+        for t in plan["tables"]:
+            if t["name"] == main_of[ft.name] and set(ft.parent_key) <= set(t["columns"]):
+                t["foreign_keys"].append({"columns": ft.parent_key, "references": parent,
+                                          "referenced_columns": ft.parent_key, "on_delete": "CASCADE"})
+    findings = [Finding("NORM010", Severity.WARNING,
+                        f"field '{p['path']}' holds {' and '.join(p['types'])} values across documents",
+                        Location(path=p["path"]),
+                        "a polymorphic field cannot map to one typed column; the flattening kept each shape "
+                        "in its own columns, which leaves most of them NULL",
+                        "model the variants explicitly: a discriminator column plus one column (or table) "
+                        "per variant, or normalize the values to one shape before loading").to_dict()
+                for p in flat.polymorphic]
+    types: dict[str, str] = {}
+    for plan in plans:
+        types.update(plan["types"])
+    every = [TargetTable.from_dict(t) for plan in plans for t in plan["tables"]]
+    merged = FlatSource(root, sorted(types), types, [])
+    ddl = {d: render_ddl(merged, every, d) for d in ("postgresql", "sqlite", "mysql")}
+    return {"kind": "nested", "root": root, "documents": len(docs), "key_source": flat.key_source, "ddl": ddl,
+            "polymorphic": flat.polymorphic, "tables": plans, "findings": findings,
+            "lossless": all(p["lossless"] for p in plans)}
