@@ -31,6 +31,12 @@ class LTree(UserDefinedType[str]):
 postgresql.base.ischema_names["ltree"] = LTree
 
 MONEY = sa.Numeric(19, 4)
+
+
+def uuid_type() -> sa.types.TypeEngine[Any]:
+    """Native UUID on PostgreSQL; CHAR(32) hex on the MySQL family (MariaDB's native UUID type is
+    10.7+ only, and CHAR(32) keeps one DDL for MySQL and MariaDB)."""
+    return sa.Uuid().with_variant(sa.Uuid(native_uuid=False), "mysql", "mariadb")
 EMAIL_LENGTH = 320  # RFC 5321: 64 local + @ + 255 domain
 
 
@@ -71,7 +77,7 @@ def sa_type(attr: AttributeSpec) -> sa.types.TypeEngine[Any]:
     if t == "email":
         return sa.String(EMAIL_LENGTH).with_variant(sa.String(EMAIL_LENGTH, collation="NOCASE"), "sqlite")
     if t == "uuid":
-        return sa.Uuid()
+        return uuid_type()
     if t == "json":
         return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
     if t == "enum":

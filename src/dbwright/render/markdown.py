@@ -1,0 +1,100 @@
+"""DESIGN.md: a Jinja2 layout; section bodies come from ``render/sections/<name>.py`` when present."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from typing import Any
+
+from jinja2 import Environment, PackageLoader
+
+from dbwright import __version__
+from dbwright.design import Design, Section
+
+
+def _cell(value: Any) -> str:
+    return str(value or "").replace("|", "\\|").replace("\n", " ")
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, float):
+        if v != 0 and (abs(v) >= 1e6 or abs(v) < 1e-3):
+            return f"{v:.3g}"
+        return f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}"
+    return str(v)
+
+
+def _inputs(d: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={_num(v)}" for k, v in d.items())
+
+
+def _anchor(title: str) -> str:
+    return re.sub(r"[^a-z0-9 -]", "", title.lower()).replace(" ", "-")
+
+
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("dbwright.render", "templates"), trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    env.filters.update(cell=_cell, num=_num, inputs=_inputs, anchor=_anchor)
+    return env
+
+
+def section_body(section: Section) -> str:
+    try:
+        mod = importlib.import_module(f"dbwright.render.sections.{section.name}")
+    except ModuleNotFoundError:
+        mod = None
+    if mod is not None and hasattr(mod, "render_markdown"):
+        return str(mod.render_markdown(section))
+    if section.data:
+        return "<details><summary>Section data</summary>\n\n```json\n" + json.dumps(
+            section.data, indent=2, default=str)[:20000] + "\n```\n</details>\n"
+    return ""
+
+
+def verification_markdown(report: dict[str, Any] | None) -> tuple[str, str]:
+    if not report:
+        return "Verification was not run (--no-verify).", "not run"
+    lines = ["| Engine | Version | DDL statements | Round-trip differences | Rows loaded | Patterns ok | Seconds |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    ok_engines = []
+    for e in report.get("engines", []):
+        rt = e.get("round_trip", {})
+        pats = e.get("patterns", [])
+        good = sum(1 for p in pats if p["ok"])
+        rows = sum((e.get("data") or {}).get("rows", {}).values())
+        diffs = "apply failed" if rt.get("error") else str(len(rt.get("differences", [])))
+        lines.append(f"| {e['engine']} | {e['version']} | {rt.get('statements', 0)} | {diffs} | {rows:,} | "
+                     f"{good}/{len(pats)} | {e.get('seconds', '')} |")
+        if not rt.get("error") and not rt.get("differences") and good == len(pats):
+            ok_engines.append(e["engine"])
+    for s in report.get("skipped", []):
+        lines.append(f"\nSkipped **{s['engine']}**: {s['reason']}")
+    for e in report.get("engines", []):
+        if e.get("patterns"):
+            lines += ["", f"### Access patterns on {e['engine']} {e['version']}", "",
+                      f"Synthetic data: scale {e['data']['scale']:.3g} of the spec's row counts, at most "
+                      f"{e['data']['cap']:,} rows per table (measured plans at this scale show index use, "
+                      "not production latency).", "",
+                      "| Pattern | OK | Rows | ms | Plan |", "| --- | --- | --- | --- | --- |"]
+            for p in e["patterns"]:
+                plan = "<br>".join(_cell(x) for x in (p.get("plan") or [])[:4]) or _cell(p.get("note") or p.get("error"))
+                ms = f"{p['ms']:.2f}" if p.get("ms") is not None else ""
+                lines.append(f"| {p['name']} | {'yes' if p['ok'] else 'NO'} | {p.get('rows', '')} | {ms} | {plan} |")
+        for d in (e.get("round_trip") or {}).get("differences", []):
+            lines.append(f"- difference on {e['engine']}: {d}")
+    summary = (f"round trip and access patterns clean on {', '.join(ok_engines)}" if ok_engines else
+               "see findings")
+    return "\n".join(lines) + "\n", summary
+
+
+def render_design_markdown(design: Design, report: dict[str, Any] | None, erd: dict[str, str] | None,
+                           spec_file: str) -> str:
+    ver_md, ver_summary = verification_markdown(report)
+    bodies = {s.name: section_body(s) for s in design.sections}
+    return _env().get_template("DESIGN.md.j2").render(
+        design=design, version=__version__, spec_file=spec_file, bodies=bodies,
+        findings=design.all_findings(), verification_md=ver_md, verification_summary=ver_summary, erd=erd)

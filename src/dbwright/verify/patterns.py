@@ -1,0 +1,327 @@
+"""Access patterns on real engines: name checks, parameter binding from loaded rows, EXPLAIN, run.
+
+SQL patterns are parsed (sqlglot) and every table/column is checked against the physical schema;
+an unknown name is an error pointing at the pattern's line in the spec. Structured patterns are
+built with SQLAlchemy. Parameters take values from a real row, so queries return rows.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+import sqlglot
+from sqlglot import exp
+
+from dbwright.model import Finding, Location, Severity
+from dbwright.spec.models import AccessPattern, Spec
+
+
+@dataclass
+class PatternRun:
+    name: str
+    sql: str
+    ok: bool
+    rows: int | None = None
+    ms: float | None = None
+    plan: list[str] = field(default_factory=list)
+    indexes_used: list[str] = field(default_factory=list)
+    error: str | None = None
+    note: str | None = None
+
+
+def check_names(spec: Spec, md: sa.MetaData, locate: Any) -> list[Finding]:
+    """Tables/columns named by SQL patterns must exist in the physical schema."""
+    out: list[Finding] = []
+    for i, ap in enumerate(spec.access_patterns):
+        if ap.sql is None:
+            continue
+        loc: Location = locate(("access_patterns", i, "sql"))
+        try:
+            tree = sqlglot.parse_one(ap.sql, read="postgres")
+        except sqlglot.errors.ParseError as exc:
+            out.append(Finding("VER001", Severity.ERROR, f"pattern '{ap.name}': SQL does not parse: "
+                               f"{str(exc).splitlines()[0]}", loc, remediation="fix the SQL"))
+            continue
+        aliases: dict[str, str] = {}
+        tables = []
+        for t in tree.find_all(exp.Table):
+            tables.append(t.name)
+            aliases[t.alias_or_name] = t.name
+        ctes = {c.alias for c in tree.find_all(exp.CTE)}
+        for t in tables:
+            if t not in md.tables and t not in ctes:
+                close = _close(t, list(md.tables))
+                out.append(Finding("VER002", Severity.ERROR, f"pattern '{ap.name}' names unknown table '{t}'",
+                                   loc, remediation=close))
+        known_cols = {c.name for t in tables if t in md.tables for c in md.tables[t].columns}
+        select_aliases = {a.alias for a in tree.find_all(exp.Alias)}
+        for c in tree.find_all(exp.Column):
+            if c.name == "*" or c.name in select_aliases:
+                continue
+            owner = aliases.get(c.table) if c.table else None
+            cols = {x.name for x in md.tables[owner].columns} if owner in md.tables else known_cols
+            if c.name not in cols and (owner is None or owner in md.tables):
+                out.append(Finding("VER003", Severity.ERROR,
+                                   f"pattern '{ap.name}' names unknown column '{c.name}'", loc,
+                                   remediation=_close(c.name, sorted(cols))))
+    return out
+
+
+def _close(name: str, choices: list[str]) -> str:
+    import difflib
+
+    m = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
+    return f"did you mean '{m[0]}'?" if m else "valid: " + ", ".join(choices[:20])
+
+
+def _sample_row(conn: sa.Connection, table: sa.Table, rnd: random.Random, tenant: Any = None) -> dict[str, Any]:
+    where = [table.c.tenant_id == tenant] if tenant is not None and "tenant_id" in table.c else []
+    n = conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar() or 0
+    if not n:
+        return {}
+    row = conn.execute(sa.select(table).where(*where).offset(rnd.randrange(n)).limit(1)).mappings().first()
+    return dict(row) if row else {}
+
+
+def _param_columns(tree: exp.Expression) -> dict[str, tuple[str | None, str]]:
+    out: dict[str, tuple[str | None, str]] = {}
+    for p in tree.find_all(exp.Placeholder):
+        parent = p.parent
+        other = parent.this if isinstance(parent, exp.Binary) and parent.expression is p else (
+            parent.expression if isinstance(parent, exp.Binary) else None)
+        if isinstance(other, exp.Column):
+            out[str(p.this)] = (other.table or None, other.name)
+        else:
+            out[str(p.this)] = (None, str(p.this))
+    return out
+
+
+def structured_sql(ap: AccessPattern, spec: Spec, md: sa.MetaData, hierarchy: str | None,
+                   dialect: str) -> tuple[Any, dict[str, str]]:
+    """A SQLAlchemy statement for a structured pattern plus param → column mapping."""
+    from dbwright.stages.schema_naming import ref_column, table_name
+
+    t = md.tables[table_name(ap.entity or "")]
+    params: dict[str, str] = {}
+
+    def col(name: str) -> sa.Column[Any]:
+        base = name.split()[0].lstrip("-")
+        if base == "tenant":
+            base = "tenant_id"
+        if base not in t.c and ref_column(base) in t.c:
+            base = ref_column(base)
+        return t.c[base]
+
+    if ap.kind in ("subtree", "ancestors"):
+        params["node_path"] = "path"
+        if hierarchy == "path":
+            node = sa.bindparam("node_path", type_=sa.String())
+            if dialect == "postgresql":
+                op = "<@" if ap.kind == "subtree" else "@>"
+                cond = t.c.path.op(op)(sa.cast(node, t.c.path.type))
+            else:
+                cond = t.c.path.like(node + "%") if ap.kind == "subtree" else sa.literal(node).like(t.c.path + "%")
+            stmt = sa.select(t).where(cond)
+            if "tenant_id" in t.c:
+                stmt = stmt.where(t.c.tenant_id == sa.bindparam("tenant_id"))
+                params["tenant_id"] = "tenant_id"
+            return stmt, params
+        parent = next((c for c in t.c if c.info.get("ref") == ap.entity), None)
+        if parent is None:
+            raise ValueError(f"{ap.entity} has no self-reference for a subtree query")
+        params.pop("node_path")
+        params["node_id"] = "id"
+        tree = sa.select(t.c.id).where(t.c.id == sa.bindparam("node_id")).cte("subtree", recursive=True)
+        tree = tree.union_all(sa.select(t.c.id).where(parent == tree.c.id))
+        return sa.select(t).where(t.c.id.in_(sa.select(tree.c.id))), params
+    stmt = sa.select(t)
+    for name in ap.equals:
+        c = col(name)
+        stmt = stmt.where(c == sa.bindparam(c.name))
+        params[c.name] = c.name
+    for name in ap.range:
+        c = col(name)
+        stmt = stmt.where(c >= sa.bindparam(f"{c.name}_from"))
+        params[f"{c.name}_from"] = c.name
+    for name in ap.order_by:
+        c = col(name)
+        desc = name.lower().endswith(" desc") or name.startswith("-")
+        stmt = stmt.order_by(c.desc() if desc else c.asc())
+    if ap.limit:
+        stmt = stmt.limit(ap.limit)
+    return stmt, params
+
+
+def explain(conn: sa.Connection, sql: str, params: dict[str, Any], dialect: str) -> tuple[list[str], list[str]]:
+    if dialect == "postgresql":
+        raw = conn.execute(sa.text("EXPLAIN (FORMAT JSON) " + sql), params).scalar()
+        plan = raw if isinstance(raw, list) else json.loads(raw)
+        lines: list[str] = []
+        used: list[str] = []
+
+        def walk(node: dict[str, Any], depth: int) -> None:
+            desc = node["Node Type"]
+            if node.get("Index Name"):
+                desc += f" using {node['Index Name']}"
+                used.append(node["Index Name"])
+            if node.get("Relation Name"):
+                desc += f" on {node['Relation Name']}"
+            lines.append("  " * depth + f"{desc} (cost {node['Total Cost']})")
+            for child in node.get("Plans", []):
+                walk(child, depth + 1)
+
+        walk(plan[0]["Plan"], 0)
+        return lines, used
+    if dialect == "sqlite":
+        rows = conn.execute(sa.text("EXPLAIN QUERY PLAN " + sql), params).fetchall()
+        lines = [str(r[-1]) for r in rows]
+        used = [w.split(" USING ")[-1] for w in lines if " USING " in w]
+        return lines, used
+    rows = conn.execute(sa.text("EXPLAIN " + sql), params).mappings().fetchall()
+    lines = [f"{r['table']}: type={r['type']} key={r['key']} rows={r['rows']}" for r in rows]
+    return lines, [str(r["key"]) for r in rows if r.get("key")]
+
+
+def run_patterns(spec: Spec, md: sa.MetaData, engine: sa.Engine, dialect: str,
+                 hierarchies: dict[str, str], seed: int = 11) -> list[PatternRun]:
+    from dbwright.stages.schema_naming import table_name
+
+    rnd = random.Random(seed)
+    runs: list[PatternRun] = []
+    with engine.connect() as conn:
+        for ap in spec.access_patterns:
+            try:
+                if ap.is_write and ap.sql is None:
+                    runs.append(_run_writes(conn, ap, md, rnd))
+                    continue
+                if ap.sql is not None:
+                    tree = sqlglot.parse_one(ap.sql, read="postgres")
+                    pmap = _param_columns(tree)
+                    first = next((t.name for t in tree.find_all(exp.Table) if t.name in md.tables), None)
+                    row = _sample_row(conn, md.tables[first], rnd) if first else {}
+                    params = {p: row.get(c, 10) for p, (_t, c) in pmap.items()}
+                    sql = ap.sql if dialect == "postgresql" else sqlglot.transpile(
+                        ap.sql, read="sqlite", write="mysql" if dialect == "mysql" else "sqlite")[0]
+                    stmt_text = sql.strip().rstrip(";")
+                    types = {p: _col_type(md, first, c) for p, (_t, c) in pmap.items()}
+                    stmt: Any = sa.text(stmt_text).bindparams(
+                        *[sa.bindparam(p, type_=ty) for p, ty in types.items() if ty is not None])
+                    explain_text = None
+                else:
+                    stmt, pmap2 = structured_sql(ap, spec, md, hierarchies.get(ap.entity or ""), dialect)
+                    row = _sample_row(conn, md.tables[table_name(ap.entity or "")], rnd)
+                    params = {p: row.get(c) for p, c in pmap2.items()}
+                    if "node_path" in params and params["node_path"] is not None and dialect != "postgresql":
+                        params["node_path"] = str(params["node_path"])
+                    stmt_text = str(stmt.compile(dialect=engine.dialect))
+                    explain_text = _literal_sql(stmt.params(params), engine.dialect)
+                if ap.is_write:
+                    trans = conn.begin()
+                    t0 = time.perf_counter()
+                    res = conn.execute(stmt, params)
+                    ms = (time.perf_counter() - t0) * 1000
+                    trans.rollback()
+                    runs.append(PatternRun(ap.name, stmt_text, True, res.rowcount, ms,
+                                           note="executed in a transaction, rolled back"))
+                    continue
+                if explain_text is not None:
+                    plan, used = explain(conn, explain_text, {}, dialect)
+                else:
+                    plan, used = explain(conn, stmt_text, _bind_values(stmt, params, engine.dialect), dialect)
+                t0 = time.perf_counter()
+                rows = conn.execute(stmt, params).fetchall()
+                ms = (time.perf_counter() - t0) * 1000
+                runs.append(PatternRun(ap.name, stmt_text, True, len(rows), ms, plan, used))
+            except Exception as exc:  # a failing pattern is a finding, not a crash
+                if conn.in_transaction():
+                    conn.rollback()
+                runs.append(PatternRun(ap.name, ap.sql or "", False,
+                                       error=str(getattr(exc, "orig", exc)).splitlines()[0][:300]))
+            finally:
+                if conn.in_transaction():
+                    conn.rollback()
+    return runs
+
+
+def _col_type(md: sa.MetaData, table: str | None, col: str) -> Any:
+    if table and table in md.tables and col in md.tables[table].c:
+        return md.tables[table].c[col].type
+    return None
+
+
+def _literal_sql(stmt: Any, dialect: sa.engine.Dialect) -> str:
+    return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _bind_values(stmt: Any, params: dict[str, Any], dialect: sa.engine.Dialect) -> dict[str, Any]:
+    """Python values → what the driver gets (e.g. UUID → hex text on CHAR(32) columns)."""
+    out = dict(params)
+    for name, bp in getattr(stmt, "_bindparams", {}).items():
+        if name in out:
+            proc = bp.type._cached_bind_processor(dialect)
+            if proc is not None:
+                out[name] = proc(out[name])
+    return out
+
+
+def _run_writes(conn: sa.Connection, ap: AccessPattern, md: sa.MetaData, rnd: random.Random) -> PatternRun:
+    """Insert the declared rows per call (parent first, children referencing it), then roll back."""
+    from dbwright.stages.schema_naming import table_name
+
+    trans = conn.begin()
+    t0 = time.perf_counter()
+    written = 0
+    try:
+        created: dict[str, dict[str, Any]] = {}
+        tables = [md.tables[table_name(e)] for e in ap.writes]
+        tenant = None
+        for _ in range(20):  # a tenant that has template rows in every written table
+            first = _sample_row(conn, tables[0], rnd)
+            tenant = first.get("tenant_id")
+            if tenant is None or all(_sample_row(conn, t, rnd, tenant) for t in tables[1:]):
+                break
+        for ent, count in ap.writes.items():
+            t = md.tables[table_name(ent)]
+            template = _sample_row(conn, t, rnd, tenant)
+            if not template:
+                continue
+            for _ in range(count):
+                row = dict(template)
+                for c in t.primary_key.columns:
+                    if c.name == "id":
+                        row.pop("id", None)
+                        if isinstance(c.type, sa.Uuid):
+                            import uuid
+
+                            row["id"] = uuid.uuid4()
+                        elif len(t.primary_key.columns) > 1 and conn.dialect.name == "sqlite":
+                            # SQLite cannot auto-assign a member of a composite key
+                            row["id"] = (conn.execute(sa.select(sa.func.max(t.c.id))).scalar() or 0) + 1
+                for parent_ent, parent_row in created.items():
+                    for c in t.columns:
+                        if c.info.get("ref") == parent_ent:
+                            row[c.name] = parent_row.get("id")
+                uniq = {c.name for u in t.constraints if isinstance(u, sa.UniqueConstraint) for c in u.columns}
+                for c in uniq - {"tenant_id"}:
+                    if isinstance(row.get(c), str):
+                        row[c] = f"{row[c][:40]}-w{rnd.randrange(10**9)}"
+                res = conn.execute(t.insert().returning(*t.primary_key.columns) if conn.dialect.insert_returning
+                                   else t.insert(), row)
+                if conn.dialect.insert_returning:
+                    pk = res.mappings().first()
+                    row.update(dict(pk or {}))
+                else:
+                    row["id"] = res.inserted_primary_key[-1] if res.inserted_primary_key else row.get("id")
+                created[ent] = row
+                tenant = row.get("tenant_id", tenant)
+                written += 1
+        ms = (time.perf_counter() - t0) * 1000
+        return PatternRun(ap.name, f"INSERT {dict(ap.writes)}", True, written, ms,
+                          note="executed in a transaction, rolled back")
+    finally:
+        trans.rollback()
