@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dbwright.design import Design
-from dbwright.model import DbwrightError, Finding
+from dbwright.model import Finding
 from dbwright.spec import LoadedSpec, Spec, SpecError, load_spec
+from dbwright.stages.context import DesignContext
+from dbwright.stages.pipeline import run_pipeline
 
 
 @dataclass
 class DesignOptions:
     engines: tuple[str, ...] | None = None  # None: sqlite + every server engine installed
-    erd: bool = False
+    erd: bool | None = None  # None: the spec's outputs.erd
     verify: bool = True
     max_rows_per_table: int = 2000
 
@@ -22,8 +25,19 @@ class DesignOptions:
 @dataclass
 class DesignResult:
     design: Design
+    out_dir: Path | None = None
     files: list[Path] = field(default_factory=list)
-    verification: dict[str, Any] = field(default_factory=dict)
+    verification: dict[str, Any] | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return self.design.has_errors
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.design.to_dict()
+        data["verification"] = self.verification
+        data["files"] = [str(p) for p in self.files]
+        return data
 
 
 def validate(path: str | Path) -> LoadedSpec:
@@ -38,34 +52,75 @@ def _load(path: str | Path) -> LoadedSpec:
     return loaded
 
 
+def design_context(spec: Spec, loaded: LoadedSpec | None = None) -> tuple[Design, DesignContext]:
+    ctx = DesignContext(spec=spec, positions=loaded.positions if loaded else DesignContext(spec=spec).positions)
+    design = run_pipeline(ctx)
+    if loaded:
+        design.findings.extend(f for f in loaded.findings if f not in design.findings)
+    return design, ctx
+
+
 def design_spec(spec: Spec, options: DesignOptions | None = None) -> Design:
     """Run the design pipeline on a spec (pure; no engines)."""
-    from dbwright.stages.context import DesignContext
-    from dbwright.stages.pipeline import run_pipeline
-
-    return run_pipeline(DesignContext(spec=spec, options=vars(options or DesignOptions())))
+    return design_context(spec)[0]
 
 
 def design(path: str | Path, out_dir: str | Path | None = None, options: DesignOptions | None = None,
-           force: bool = False) -> DesignResult:
-    raise DbwrightError("design is being built")
+           force: bool = False, progress: Callable[[str], None] = lambda _m: None) -> DesignResult:
+    """Design a spec, verify it on real engines and (with ``out_dir``) write the package."""
+    from dbwright.render.package import prepare_dir, write_package
+    from dbwright.verify.run import verify_design
+
+    opts = options or DesignOptions()
+    loaded = _load(path)
+    assert loaded.spec is not None
+    out = Path(out_dir) if out_dir else None
+    if out is not None:
+        prepare_dir_check(out, force)
+    design_, ctx = design_context(loaded.spec, loaded)
+    report = None
+    if opts.verify:
+        report, findings = verify_design(ctx, opts.engines, opts.max_rows_per_table, progress)
+        design_.findings.extend(findings)
+        design_.skipped = report.get("skipped", [])
+    result = DesignResult(design_, out, verification=report)
+    if out is not None:
+        erd_on = opts.erd if opts.erd is not None else bool(loaded.spec.outputs.get("erd"))
+        prepare_dir(out, force)
+        areas = {n: e.subject_area for n, e in loaded.spec.entities.items()}
+        result.files = write_package(out, design_, ctx.options["metadata_by_dialect"], report, erd_on, areas,
+                                     str(path), force=True)
+    return result
+
+
+def prepare_dir_check(out: Path, force: bool) -> None:
+    """Fail before any work when the output directory would be overwritten without --force."""
+    from dbwright.model import DbwrightError
+
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not force)):
+        raise DbwrightError(f"{out} is not empty; pass --force to replace its contents")
 
 
 def erd(path: str | Path) -> str:
-    raise DbwrightError("erd is being built")
+    """Mermaid erDiagram text for a spec (split by subject area when large)."""
+    from dbwright.render.mermaid import render_erd
 
-
-def list_blueprints() -> list[tuple[str, str]]:
-    return []
-
-
-def init_spec(blueprint: str = "saas-ecommerce") -> str:
-    raise DbwrightError("init is being built")
+    loaded = _load(path)
+    assert loaded.spec is not None
+    _design, ctx = design_context(loaded.spec, loaded)
+    diagrams = render_erd(ctx.options["metadata_by_dialect"]["postgresql"],
+                          {n: e.subject_area for n, e in loaded.spec.entities.items()})
+    if diagrams.get("all"):
+        return diagrams["all"]
+    return "\n".join(f"%% subject area: {a}\n{t}" for a, t in diagrams.items() if a != "all" and t)
 
 
 def spec_json_schema() -> dict[str, Any]:
-    return Spec.model_json_schema(by_alias=True)
+    schema: dict[str, Any] = Spec.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "dbwright spec"
+    return schema
 
 
-__all__ = ["DesignOptions", "DesignResult", "Finding", "design", "design_spec", "erd", "init_spec",
-           "list_blueprints", "spec_json_schema", "validate"]
+__all__ = ["DesignOptions", "DesignResult", "Finding", "design", "design_spec", "erd", "spec_json_schema",
+           "validate"]

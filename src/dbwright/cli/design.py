@@ -2,11 +2,110 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from dbwright.cli.common import guarded
+from dbwright import api
+from dbwright.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    console,
+    emit_json,
+    engines_option,
+    guarded,
+    out,
+    print_findings,
+    progress,
+)
 
 
 def register(app: typer.Typer) -> None:
     """Add the foundation commands."""
-    _ = guarded
+
+    @app.command("init")
+    @guarded
+    def init(
+        file: Path = typer.Argument(None, help="Where to write the starter spec."),
+        blueprint: str = typer.Option("saas-ecommerce", "--blueprint", "-b", help="Starter to copy."),
+        list_: bool = typer.Option(False, "--list", help="List the blueprints and exit."),
+        force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
+    ) -> None:
+        """Write a commented starter spec (see --list for the blueprints)."""
+        if list_:
+            for name, desc in api.list_blueprints():
+                out.print(f"{name:16} {desc}")
+            return
+        if file is None:
+            console.print("[red]error:[/] give a FILE to write, or --list")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        if file.exists() and not force:
+            console.print(f"[red]error:[/] {file} exists; pass --force to overwrite it")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        file.write_text(api.init_spec(blueprint), encoding="utf-8")
+        console.print(f"wrote {file} (blueprint {blueprint}); next: dbwright validate {file}")
+
+    @app.command("validate")
+    @guarded
+    def validate(
+        spec: Path = typer.Argument(..., help="The spec (YAML)."),
+        json_: bool = typer.Option(False, "--json", help="Findings as JSON."),
+    ) -> None:
+        """Check a spec and report every error at once, with line, column and a fix."""
+        loaded = api.validate(spec)
+        if json_:
+            emit_json({"ok": loaded.ok, "findings": [f.to_dict() for f in loaded.findings]})
+        else:
+            print_findings(loaded.findings)
+            if loaded.ok:
+                assert loaded.spec is not None
+                console.print(f"[green]ok[/] {spec}: {len(loaded.spec.entities)} entities, "
+                              f"{len(loaded.spec.access_patterns)} access patterns")
+            else:
+                n = sum(1 for f in loaded.findings if f.severity is api.Severity.ERROR)
+                console.print(f"[red]{n} error(s)[/] in {spec}")
+        if not loaded.ok:
+            raise typer.Exit(EXIT_BAD_INPUT)
+
+    @app.command("design")
+    @guarded
+    def design(
+        spec: Path = typer.Argument(..., help="The spec (YAML)."),
+        output: Path = typer.Option(..., "-o", "--output", help="Directory for the design package."),
+        erd: bool = typer.Option(False, "--erd", help="Also write Mermaid ERDs (erd.mmd)."),
+        engines: str = typer.Option(None, "--engines",
+                                    help="Comma list of sqlite,postgresql,mariadb (default: every installed)."),
+        json_: bool = typer.Option(False, "--json", help="Print design.json to stdout."),
+        force: bool = typer.Option(False, "--force", help="Replace the contents of a non-empty OUTPUT."),
+        no_verify: bool = typer.Option(False, "--no-verify", help="Skip verification on engines."),
+        max_rows: int = typer.Option(2000, "--max-rows", help="Synthetic rows per table at most."),
+    ) -> None:
+        """Design SPEC into OUTPUT and verify it on real engines."""
+        opts = api.DesignOptions(engines=engines_option(engines), erd=erd or None, verify=not no_verify,
+                                 max_rows_per_table=max_rows)
+        with progress("designing") as _:
+            result = api.design(spec, output, opts, force=force,
+                                progress=(lambda m: console.print(f"[dim]{m}[/]")) if not json_ else (lambda m: None))
+        if json_:
+            emit_json(result.to_dict())
+        else:
+            print_findings([f for f in result.design.all_findings() if f.severity is not api.Severity.INFO])
+            for s in result.design.sections:
+                console.print(f"[bold]{s.title}[/]: {s.summary}")
+            for sk in result.design.skipped:
+                console.print(f"[yellow]skipped[/] {sk['engine']}: {sk['reason']}")
+            console.print(f"[green]wrote[/] {len(result.files)} files to {output}/ (start with DESIGN.md)")
+        if result.has_errors:
+            raise typer.Exit(EXIT_FINDINGS)
+
+    @app.command("erd")
+    @guarded
+    def erd(spec: Path = typer.Argument(..., help="The spec (YAML).")) -> None:
+        """Print the Mermaid erDiagram of SPEC (split by subject area when large)."""
+        typer.echo(api.erd(spec), nl=False)
+
+    @app.command("spec-schema")
+    @guarded
+    def spec_schema() -> None:
+        """Print the JSON Schema of the spec (for editor completion)."""
+        emit_json(api.spec_json_schema())
