@@ -13,6 +13,14 @@ from dbwright.api.design import (
     spec_json_schema,
     validate,
 )
+from dbwright.api.normalize import (
+    fd_analyze,
+    normalization_report,
+    normalize,
+    profile_data,
+    write_normalization,
+    write_spec_fds,
+)
 from dbwright.model import DbwrightError, Decision, Evidence, Finding, Location, Severity
 from dbwright.spec import Spec, SpecError, load_spec
 
@@ -30,9 +38,15 @@ __all__ = [
     "design",
     "design_spec",
     "erd",
+    "fd_analyze",
     "init_spec",
     "list_blueprints",
     "load_spec",
+    "normalization_report",
+    "normalize",
+    "profile_data",
     "spec_json_schema",
     "validate",
+    "write_normalization",
+    "write_spec_fds",
 ]

@@ -14,10 +14,14 @@ from dbwright.inspect.profile import (
     TableData,
     column_stats,
     load_jsonl,
+    profile,
     profile_table,
     read_data,
 )
 from dbwright.model import DbwrightError, Finding, Location, Severity
+from dbwright.render.sections.normalization import render_report
+from dbwright.spec import load_spec_or_raise
+from dbwright.stages.normalization import analyze_entity, snake
 from dbwright.theory.decompose import (
     bcnf_decompose,
     is_lossless,
@@ -386,3 +390,131 @@ def normalize_documents(docs: list[dict[str, Any]], root: str, target: str = "3n
     return {"kind": "nested", "root": root, "documents": len(docs), "key_source": flat.key_source, "ddl": ddl,
             "polymorphic": flat.polymorphic, "tables": plans, "findings": findings,
             "lossless": all(p["lossless"] for p in plans)}
+
+
+# --- specs, profiling, output -----------------------------------------------------------------
+
+_SPEC_TYPES = {"int": "int", "bigint": "int", "smallint": "int", "decimal": "float", "money": "float",
+               "float": "float", "bool": "bool", "date": "date", "timestamp": "timestamp", "datetime": "timestamp",
+               "ref": "int"}
+
+
+def normalize_spec(path: str | Path, target: str = "3nf") -> dict[str, Any]:
+    """Decompose every spec entity that declares functional dependencies (DDL, reasoning, no data)."""
+    spec, _ = load_spec_or_raise(path)
+    plans = []
+    used: set[str] = set()
+    for name, entity in spec.entities.items():
+        if not entity.functional_dependencies:
+            continue
+        try:
+            info = analyze_entity(name, entity)
+        except FDError as exc:
+            raise DbwrightError(f"entities.{name}.functional_dependencies: {exc}") from None
+        attrs = info["attributes"]
+        fds = _fds(entity.functional_dependencies, attrs, f"entities.{name}")
+        plan = plan_tables(snake(name), attrs, fds, target, used)
+        types = {a: _SPEC_TYPES.get(entity.attributes[a].type, "text") if a in entity.attributes else "int"
+                 for a in attrs}
+        source = FlatSource(snake(name), attrs, types, [])
+        targets: list[TargetTable] = plan["tables"]
+        plan["tables"] = [t.to_dict() for t in targets]
+        plan["ddl"] = {d: render_ddl(source, targets, d) for d in ("postgresql", "sqlite", "mysql")}
+        plan["fill_sql"] = {d: render_fill_sql(source, targets, d) for d in ("postgresql", "sqlite")}
+        plan["types"] = types
+        plan["proofs"] = []
+        plan["findings"] = [f.to_dict() for f in _findings(plan)]
+        plans.append(plan)
+    if not plans:
+        raise DbwrightError(f"{path}: no entity declares functional_dependencies (e.g. 'zip -> city, state')")
+    return {"kind": "spec", "spec": str(path), "tables": plans, "lossless": all(p["lossless_by_chase"] for p in plans)}
+
+
+def _is_spec(path: Path) -> bool:
+    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+        return False
+    try:
+        doc = YAML(typ="safe").load(path.read_text())
+    except Exception:
+        return False
+    return isinstance(doc, dict) and "entities" in doc
+
+
+def normalize(source: str, table: str | None = None, target: str = "3nf", max_lhs: int = 3,
+              fds: list[str] | None = None, engines: tuple[str, ...] = ("sqlite", "postgresql"),
+              sample: int = DEFAULT_SAMPLE) -> dict[str, Any]:
+    """``dbwright normalize``: a spec (declared FDs) or data (profiled FDs, proof on engines)."""
+    if target not in ("3nf", "bcnf"):
+        raise DbwrightError(f"--target must be 3nf or bcnf, got {target!r}")
+    if "://" not in source and _is_spec(Path(source)):
+        return normalize_spec(source, target)
+    return normalize_data(source, table, target, max_lhs, fds, engines, sample)
+
+
+def write_normalization(result: dict[str, Any], out_dir: str | Path, force: bool = False) -> list[str]:
+    """Write NORMALIZATION.md, normalization.json and per-dialect schema/fill SQL; returns the paths."""
+    import json
+
+    out = Path(out_dir)
+    if out.exists() and any(out.iterdir()) and not force:
+        raise DbwrightError(f"{out} is not empty: pass --force to overwrite")
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, str] = {"NORMALIZATION.md": render_report(result),
+                             "normalization.json": json.dumps(result, indent=2, default=str) + "\n"}
+    if result.get("ddl"):
+        for d, text in result["ddl"].items():
+            files[f"schema.{d}.sql"] = text
+    for plan in result["tables"]:
+        stem = plan["relation"]
+        if not result.get("ddl"):
+            for d, text in plan["ddl"].items():
+                files[f"{stem}.schema.{d}.sql"] = text
+        for d, text in plan.get("fill_sql", {}).items():
+            files[f"{stem}.fill.{d}.sql"] = text
+    written = []
+    for rel, text in files.items():
+        (out / rel).write_text(text)
+        written.append(str(out / rel))
+    return written
+
+
+def profile_data(data: str, table: str | None = None, max_lhs: int = 3, error: float = 0.0,
+                 sample: int = DEFAULT_SAMPLE) -> dict[str, Any]:
+    """``dbwright profile``: mined FDs (ranked), UCCs, INDs and the sample size."""
+    if max_lhs < 1:
+        raise DbwrightError("--max-lhs must be at least 1")
+    return profile(data, table, max_lhs, error, sample).to_dict()
+
+
+def write_spec_fds(result: dict[str, Any], spec_path: str | Path, min_score: float = 0.6) -> dict[str, Any]:
+    """Write the likely FDs of a profile into a spec entity (created with inferred attributes if absent)."""
+    p = Path(spec_path)
+    yaml = YAML(typ="rt")
+    doc: Any = yaml.load(p.read_text()) if p.exists() else None
+    if doc is None:
+        doc = {"version": 1, "project": result["table"].replace("_", "-"), "entities": {}}
+    if not isinstance(doc, dict) or not isinstance(doc.get("entities", {}), dict):
+        raise DbwrightError(f"{p}: not a dbwright spec (a mapping with 'entities')")
+    entity_name = "".join(w.capitalize() for w in _words(result["table"])) or "Data"
+    entities = doc.setdefault("entities", {})
+    entity = entities.setdefault(entity_name, {})
+    attrs = entity.setdefault("attributes", {})
+    kinds = {"int": "bigint", "float": "float", "bool": "bool", "date": "date", "timestamp": "timestamp"}
+    for c in result["columns"]:
+        if c["name"] not in attrs:
+            attrs[c["name"]] = kinds.get(c["type"], "text") + ("?" if c["nulls"] else "")
+    chosen = [f for f in result["fds"] if f["score"] >= min_score and f["error"] == 0]
+    grouped: dict[str, list[str]] = {}
+    for f in chosen:
+        grouped.setdefault(", ".join(f["lhs"]), []).append(f["rhs"])
+    existing = list(entity.get("functional_dependencies") or [])
+    new = [f"{lhs} -> {', '.join(rhs)}" for lhs, rhs in grouped.items()]
+    entity["functional_dependencies"] = existing + [n for n in new if n not in existing]
+    with p.open("w") as fh:
+        yaml.dump(doc, fh)
+    return {"spec": str(p), "entity": entity_name, "added": [n for n in new if n not in existing]}
+
+
+def normalization_report(result: dict[str, Any]) -> str:
+    """The Markdown report of a ``normalize`` result."""
+    return render_report(result)
