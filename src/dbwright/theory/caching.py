@@ -14,6 +14,7 @@ import math
 import random
 import re
 from collections import OrderedDict
+from functools import lru_cache
 
 _EXACT_TERMS = 2000
 _ZIPF = re.compile(r"^\s*zipf\(\s*([0-9]*\.?[0-9]+)\s*\)\s*$", re.IGNORECASE)
@@ -69,29 +70,51 @@ def _rank_buckets(n_items: int, exact: int = 5000, ratio: float = 1.02) -> list[
     return out
 
 
+@lru_cache(maxsize=64)
+def _popularity(n_items: int, s: float) -> tuple[tuple[float, float], ...]:
+    h = harmonic(n_items, s)
+    return tuple((r ** -s / h, c) for r, c in _rank_buckets(n_items))
+
+
+def _che(buckets: tuple[tuple[float, float], ...], t: float) -> tuple[float, float]:
+    """(occupancy, hit ratio) of an LRU cache with characteristic time t."""
+    occ = hit = 0.0
+    for p, c in buckets:
+        miss = math.exp(-p * t)
+        occ += c * (1.0 - miss)
+        hit += c * p * (1.0 - miss)
+    return occ, hit
+
+
+def _solve_t(buckets: tuple[tuple[float, float], ...], index: int, goal: float) -> float:
+    lo, hi = 0.0, 1.0
+    while _che(buckets, hi)[index] < goal:
+        hi *= 2
+        if hi > 1e30:
+            break
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if _che(buckets, mid)[index] < goal:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
 def lru_hit_ratio(n_items: int, s: float, cache_items: float) -> float:
     """LRU hit ratio by Che's approximation."""
     if cache_items <= 0:
         return 0.0
     if cache_items >= n_items:
         return 1.0
-    h = harmonic(n_items, s)
-    buckets = [(r ** -s / h, c) for r, c in _rank_buckets(n_items)]
+    buckets = _popularity(int(n_items), float(s))
+    return _che(buckets, _solve_t(buckets, 0, cache_items))[1]
 
-    def occupancy(t: float) -> float:
-        return math.fsum(c * -math.expm1(-p * t) for p, c in buckets)
 
-    lo, hi = 0.0, 1.0
-    while occupancy(hi) < cache_items:
-        hi *= 2
-    for _ in range(100):
-        mid = (lo + hi) / 2
-        if occupancy(mid) < cache_items:
-            lo = mid
-        else:
-            hi = mid
-    t = (lo + hi) / 2
-    return math.fsum(c * p * -math.expm1(-p * t) for p, c in buckets)
+def lru_items_for_hit_ratio(n_items: int, s: float, target: float) -> int:
+    """Cache items an LRU cache needs for ``target`` hit ratio (solve Che's T for the hit ratio)."""
+    buckets = _popularity(int(n_items), float(s))
+    return min(n_items, max(1, math.ceil(_che(buckets, _solve_t(buckets, 1, target))[0])))
 
 
 def hit_ratio(n_items: int, s: float, cache_items: float, policy: str = "lru") -> float:
@@ -102,6 +125,8 @@ def items_for_hit_ratio(n_items: int, s: float, target: float, policy: str = "lr
     """Smallest cache (in items) reaching ``target`` hit ratio (bisection on the monotone curve)."""
     if not 0 < target < 1:
         raise ValueError("target hit ratio must be between 0 and 1")
+    if policy == "lru":
+        return lru_items_for_hit_ratio(n_items, s, target)
     lo, hi = 0, n_items
     while hi - lo > max(1, n_items // 100_000):
         mid = (lo + hi) // 2
@@ -112,12 +137,33 @@ def items_for_hit_ratio(n_items: int, s: float, target: float, policy: str = "lr
     return hi
 
 
+def zipf_draws(n_items: int, s: float, k: int, rng: random.Random, head: int = 20_000) -> list[int]:
+    """``k`` Zipf(s) draws over ranks 0..n-1: the ``head`` most popular ranks exactly, the tail from
+    the continuous power law by inverse CDF (ranks there are many and individually rare)."""
+    h = min(n_items, head)
+    head_share = harmonic(h, s) / harmonic(n_items, s) if h < n_items else 1.0
+    weights = [r ** -s for r in range(1, h + 1)]
+    n_head = sum(1 for _ in range(k) if rng.random() < head_share)
+    out = rng.choices(range(h), weights=weights, k=n_head)
+    a, b = h + 0.5, n_items + 0.5
+    for _ in range(k - n_head):
+        u = rng.random()
+        if abs(s - 1.0) < 1e-9:
+            x = a * (b / a) ** u
+        else:
+            e = 1.0 - s
+            x = (a ** e + u * (b ** e - a ** e)) ** (1.0 / e)
+        out.append(min(n_items - 1, int(x - 0.5)))
+    rng.shuffle(out)
+    return out
+
+
 def simulate_lru(n_items: int, s: float, cache_items: int, requests: int = 200_000,
-                 seed: int = 7, warmup: float = 0.2) -> float:
-    """Measured hit ratio of an LRU cache fed ``requests`` Zipf(s) draws over ``n_items`` keys."""
+                 seed: int = 7, warmup: float = 0.3) -> float:
+    """Measured hit ratio of an LRU cache fed ``requests`` Zipf(s) draws over ``n_items`` keys
+    (independent reference model); the first ``warmup`` share of requests fills the cache."""
     rng = random.Random(seed)
-    weights = [k ** -s for k in range(1, n_items + 1)]
-    keys = rng.choices(range(n_items), weights=weights, k=requests)
+    keys = zipf_draws(n_items, s, requests, rng)
     cache: OrderedDict[int, None] = OrderedDict()
     hits = counted = 0
     start = int(requests * warmup)
@@ -135,16 +181,25 @@ def simulate_lru(n_items: int, s: float, cache_items: int, requests: int = 200_0
     return hits / counted if counted else 0.0
 
 
-def scaled_simulation(n_items: int, s: float, cache_items: int, max_items: int = 100_000,
-                      requests: int = 300_000, seed: int = 7) -> tuple[float, int, int]:
-    """Simulate on at most ``max_items`` keys keeping the cache/keys ratio; returns
-    (hit ratio, keys simulated, cache items simulated)."""
-    if n_items <= max_items:
-        return simulate_lru(n_items, s, cache_items, requests, seed), n_items, cache_items
-    factor = max_items / n_items
-    small_cache = max(1, round(cache_items * factor))
-    return simulate_lru(max_items, s, small_cache, requests, seed), max_items, small_cache
+def cheap_simulation(n_items: int, s: float, cache_items: int, max_cache: int = 20_000,
+                     seed: int = 7) -> tuple[float, int] | None:
+    """Simulated LRU hit ratio at full key count when the cache is small enough to warm up
+    cheaply (requests = 40 × cache items, 100k–800k); None when it is not."""
+    if cache_items > max_cache:
+        return None
+    requests = int(min(800_000, max(100_000, 40 * cache_items)))
+    return simulate_lru(n_items, s, cache_items, requests, seed), requests
 
 
-__all__ = ["harmonic", "hit_ratio", "items_for_hit_ratio", "lfu_hit_ratio", "lru_hit_ratio", "parse_zipf",
-           "scaled_simulation", "simulate_lru"]
+__all__ = [
+    "cheap_simulation",
+    "harmonic",
+    "hit_ratio",
+    "items_for_hit_ratio",
+    "lfu_hit_ratio",
+    "lru_hit_ratio",
+    "lru_items_for_hit_ratio",
+    "parse_zipf",
+    "simulate_lru",
+    "zipf_draws",
+]
