@@ -13,6 +13,7 @@ from dbwright.api.design import (
     spec_json_schema,
     validate,
 )
+from dbwright.api.dr import dr_files, dr_markdown, dr_plan_json, plan_dr, plan_dr_file, write_dr_files
 from dbwright.api.normalize import (
     fd_analyze,
     normalization_report,
@@ -37,6 +38,9 @@ __all__ = [
     "SpecError",
     "design",
     "design_spec",
+    "dr_files",
+    "dr_markdown",
+    "dr_plan_json",
     "erd",
     "fd_analyze",
     "init_spec",
@@ -44,9 +48,12 @@ __all__ = [
     "load_spec",
     "normalization_report",
     "normalize",
+    "plan_dr",
+    "plan_dr_file",
     "profile_data",
     "spec_json_schema",
     "validate",
+    "write_dr_files",
     "write_normalization",
     "write_spec_fds",
 ]

@@ -241,5 +241,5 @@ def tune_patroni_for_rto(rto_s: float, health_check_interval_s: float = 1.0, hea
     ttl = min(PATRONI_DEFAULT_TTL, float(int(budget)))
     if ttl < 10:
         return None
-    quarter = math.floor(ttl / 4 * 10) / 10
+    quarter = float(math.floor(ttl / 4))  # Patroni requires whole seconds
     return {"ttl": ttl, "loop_wait": quarter, "retry_timeout": quarter}

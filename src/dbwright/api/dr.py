@@ -1,0 +1,53 @@
+"""DR/HA plan API: ``plan_dr(spec)`` and ``plan_dr_file(path)`` return the 'dr_ha' Section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dbwright.design import Section
+from dbwright.render.sections.dr_ha import render_files, render_markdown
+from dbwright.spec import Positions, Spec, SpecError, load_spec
+from dbwright.stages.dr_ha import build_section
+
+
+def plan_dr(spec: Spec, positions: Positions | None = None) -> Section:
+    """The DR/HA plan of a loaded spec (pure: no engines, no I/O)."""
+    return build_section(spec, positions)
+
+
+def plan_dr_file(path: str | Path) -> Section:
+    """Load a spec file and plan its DR/HA; raises SpecError with every finding on a bad spec."""
+    loaded = load_spec(path)
+    if not loaded.ok or loaded.spec is None:
+        raise SpecError(loaded.findings)
+    return build_section(loaded.spec, loaded.positions)
+
+
+def dr_markdown(section: Section) -> str:
+    return render_markdown(section)
+
+
+def dr_files(section: Section) -> dict[str, str]:
+    """Generated configs and runbooks: relative path -> content."""
+    return render_files(section)
+
+
+def write_dr_files(section: Section, out_dir: str | Path) -> list[Path]:
+    out = Path(out_dir)
+    written = []
+    for rel, text in sorted(dr_files(section).items()):
+        p = out / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+        if rel.endswith(".sh"):
+            p.chmod(0o755)
+        written.append(p)
+    return written
+
+
+def dr_plan_json(section: Section) -> dict[str, Any]:
+    return {"format": "dbwright.dr-plan", "format_version": 1, **section.to_dict()}
+
+
+__all__ = ["dr_files", "dr_markdown", "dr_plan_json", "plan_dr", "plan_dr_file", "write_dr_files"]

@@ -1,0 +1,123 @@
+"""Render the 'dr_ha' section: Markdown for DESIGN.md, and the generated configs and runbooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dbwright.design import Section
+from dbwright.stages.dr_configs import render_configs
+
+
+def _cell(x: Any) -> str:
+    if isinstance(x, dict) and "display" in x:
+        return str(x["display"])
+    if isinstance(x, bool):
+        return "yes" if x else "**no**"
+    return "–" if x is None else str(x)
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def _formula(x: dict[str, Any]) -> str:
+    ev = x.get("evidence", {})
+    if ev.get("kind") == "formula":
+        return f"`{ev['detail']}`"
+    return f"{ev.get('detail', '')} ({ev.get('source', '')})"
+
+
+def render_markdown(section: Section) -> str:
+    d = section.data
+    parts = [section.summary, ""]
+    parts += ["### Targets and predictions", "",
+              _table(["disruption", "RPO target", "RPO predicted", "by", "RTO target", "RTO predicted", "by", "meets"],
+                     [[r["disruption"], r["rpo_target"], r["rpo_predicted"], r["rpo_mechanism"], r["rto_target"],
+                       r["rto_predicted"], r["rto_mechanism"], r["meets"]] for r in d["targets"]]), ""]
+    inp = d["inputs"]
+    parts += ["### Inputs", "",
+              _table(["input", "value", "how"],
+                     [[k, inp[k], _formula(inp[k])] for k in ("size", "growth", "change_rate", "wal_rate",
+                                                               "restore_throughput")]), ""]
+    if inp["assumptions"]:
+        parts += ["Assumptions: " + "; ".join(inp["assumptions"]) + ".", ""]
+    b = d["backups"]
+    parts += ["### Backups", "",
+              _table(["strategy", "restore (worst)", "PITR-tier storage now", "in 12 months", "daily window",
+                      "meets logical RTO"],
+                     [[("**" + s["name"] + "**") if s["key"] == b["chosen"] else s["name"], s["restore"],
+                       s["footprint_now"], s["footprint_12_months"], s["backup_window"], s["meets_logical_rto"]]
+                      for s in b["strategies"]]), ""]
+    chosen = next(s for s in b["strategies"] if s["key"] == b["chosen"])
+    parts += ["Predicted restore of the chosen schedule: " + _formula(chosen["restore"]) + " = "
+              + " + ".join(f"{k} {v:.0f} s" for k, v in chosen["restore"]["phases"].items())
+              + f" = **{chosen['restore']['display']}**.", ""]
+    parts += ["Retention tiers (grandfather-father-son):", "",
+              _table(["tier", "every", "kept", "PITR", "copies"],
+                     [[t["tier"], f"{t['every_days']} d", f"{t['keep_days']:.0f} d", t["with_wal"], t["count"]]
+                      for t in b["retention"]["tiers"]]), ""]
+    parts += [f"Compliance copies: {b['compliance_storage']['bytes']['display']}, "
+              f"≈ {b['compliance_storage']['monthly_cost']['display']} on Glacier Instant Retrieval.", ""]
+    p = d["pitr"]
+    parts += ["### Point-in-time recovery", "",
+              f"archive_timeout {p['archive']['archive_timeout_s']:.0f} s → archive-only RPO "
+              f"{p['archive']['archive_rpo']['display']}. Runbooks per target type: `runbooks/pitr-<type>.md`.", ""]
+    ha = d["ha"]
+    fo = ha["failover"]
+    parts += ["### High availability", "",
+              f"{ha['nodes']} nodes, {ha['manager']}, {ha['replication']} replication. Failover "
+              f"{fo['best']['display']} … {fo['display']} (expected {fo['expected']['display']}): "
+              + _formula(fo) + ".", "",
+              _table(["phase", "best", "worst", "expected"],
+                     [[k, f"{v['best']:.1f} s", f"{v['worst']:.1f} s", f"{v['expected']:.1f} s"]
+                      for k, v in fo["phases"].items()]), "",
+              f"Availability {ha['availability']['display']} = {ha['availability']['downtime']['display']} "
+              f"downtime ({_formula(ha['availability'])}). Durability: annual loss probability "
+              f"{ha['durability']['display']} — {ha['durability']['caveat']}", ""]
+    m = d["multi_region"]
+    if "tiers" in m:
+        parts += ["### Multi-region", "",
+                  f"{m['primary']} ↔ {m['dr']}: RTT {_cell(m.get('rtt'))}"
+                  + (f" ({_formula(m['rtt'])})" if m.get("rtt") else "") + ".", "",
+                  _table(["mode", "commit latency added", "RPO"],
+                         [[x["mode"], x["commit_latency_added"], x["rpo"]] for x in m["sync_vs_async"]]), "",
+                  _table(["quorum placement", "voters", "survives any zone/node", "survives any region"],
+                         [[k, v["placement"], v["survives_any_node"], v["survives_any_site"]]
+                          for k, v in m["quorum"]["placements"].items()]), "",
+                  _table(["DR tier", "RPO", "RTO", "extra cost", "meets"],
+                         [[("**" + t["tier"] + "**") if t["tier"] == m["tier"] else t["tier"], t["rpo"], t["rto"],
+                           t["cost"], t["meets"]] for t in m["tiers"]]), "",
+                  "Failover and failback runbook: `runbooks/region-failover.md`.", ""]
+    elif m.get("note"):
+        parts += ["### Multi-region", "", m["note"], ""]
+    parts += ["### Decisions", ""]
+    for dec in section.decisions:
+        parts.append(f"- **{dec.topic}**: {dec.choice}. {dec.rationale}")
+        for a in dec.alternatives:
+            parts.append(f"  - not {a.name}: {a.why_not}")
+    if section.findings:
+        parts += ["", "### Gaps", ""]
+        parts += [f"- {f.severity.value} **{f.code}** {f.message} — fix: {f.remediation}" for f in section.findings]
+    parts += ["", "Generated files: " + ", ".join(f"`{k}`" for k in sorted(render_files(section))), ""]
+    return "\n".join(parts)
+
+
+def _runbook(title: str, steps: list[str]) -> str:
+    return f"# {title}\n\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(steps, start=1)) + "\n"
+
+
+def render_files(section: Section) -> dict[str, str]:
+    d = section.data
+    files = render_configs(d["settings"])
+    for kind, steps in d["pitr"]["runbooks"].items():
+        files[f"runbooks/pitr-{kind}.md"] = _runbook(f"Point-in-time recovery to a {kind} target (PostgreSQL)",
+                                                     steps)
+    if "mariadb" in d["pitr"]:
+        files["runbooks/mariadb-pitr.md"] = _runbook("Point-in-time recovery (MariaDB)", d["pitr"]["mariadb"]["runbook"])
+    rb = d["multi_region"].get("runbook")
+    if rb:
+        files["runbooks/region-failover.md"] = (_runbook(f"Region failover ({d['multi_region']['tier']})", rb["failover"])
+                                                + "\n" + _runbook("Failback", rb["failback"]).replace("# ", "## ", 1))
+    return files

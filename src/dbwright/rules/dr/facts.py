@@ -1,0 +1,59 @@
+"""The subject of the DR rules: the targets and the plan's predicted capabilities, JSON-able.
+
+A DR plan (stage ``dr_ha``) builds one from the spec and its own predictions; the rules' YAML
+cases build one from a mapping (``DrFacts.from_dict``). Keys per disruption: logical, host, zone,
+region. Mechanisms: ``rpo_mechanism`` is archive | async | sync; ``rto_mechanism`` is restore |
+failover | promote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass
+class DrFacts:
+    rpo_s: dict[str, float] = field(default_factory=dict)
+    rto_s: dict[str, float] = field(default_factory=dict)
+    rpo_mechanism: dict[str, str] = field(default_factory=dict)
+    rto_mechanism: dict[str, str] = field(default_factory=dict)
+    archive_rpo_s: float | None = None
+    async_loss_bound_s: float | None = None
+    predicted_restore_s: float | None = None
+    failover_worst_s: float | None = None
+    off_site: bool = True
+    primary_region: str | None = None
+    repo_regions: list[str] = field(default_factory=list)
+    sync_rtt_ms: float | None = None
+    backup_retention_s: float | None = None
+    longest_retention_s: float | None = None
+    compliance_retention_s: float | None = None
+    pitr_window_s: float | None = None
+    restored_archive_mode: str = "off"
+    patroni: dict[str, float] | None = None
+    automatic_failover: bool = True
+    watchdog: bool | None = None
+    residency: list[str] = field(default_factory=list)
+    data_regions: dict[str, str | None] = field(default_factory=dict)
+    availability: float | None = None
+    availability_target: float | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DrFacts:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown DR fact(s): {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+
+def fmt(seconds: float) -> str:
+    """Seconds as a short human duration (kept here so rules need nothing above them)."""
+    if seconds < 120:
+        return f"{seconds:g} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.1f} min"
+    if seconds < 3 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} d"
