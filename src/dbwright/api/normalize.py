@@ -503,12 +503,12 @@ def write_spec_fds(result: dict[str, Any], spec_path: str | Path, min_score: flo
     for c in result["columns"]:
         if c["name"] not in attrs:
             attrs[c["name"]] = kinds.get(c["type"], "text") + ("?" if c["nulls"] else "")
-    chosen = [f for f in result["fds"] if f["score"] >= min_score and f["error"] == 0]
-    grouped: dict[str, list[str]] = {}
-    for f in chosen:
-        grouped.setdefault(", ".join(f["lhs"]), []).append(f["rhs"])
+    chosen = [FD(frozenset(f["lhs"]), frozenset({f["rhs"]}))
+              for f in result["fds"] if f["score"] >= min_score and f["error"] == 0]
+    order = [c["name"] for c in result["columns"]]
     existing = list(entity.get("functional_dependencies") or [])
-    new = [f"{lhs} -> {', '.join(rhs)}" for lhs, rhs in grouped.items()]
+    new = [f"{', '.join(ordered(fd.lhs, order))} -> {', '.join(ordered(fd.rhs, order))}"
+           for fd in group_rhs(minimal_cover(chosen))]
     entity["functional_dependencies"] = existing + [n for n in new if n not in existing]
     with p.open("w") as fh:
         yaml.dump(doc, fh)

@@ -408,30 +408,37 @@ def profile_table(t: TableData, max_lhs: int = 3, error: float = 0.0,
 
 
 def _inds(t: TableData, others: Sequence[TableData], tmp: Path, timings: dict[str, float]) -> list[dict[str, Any]]:
+    """Unary inclusion dependencies (foreign-key candidates) with SPIDER.
+
+    Each column goes to SPIDER as its own one-column table without its NULLs: a NULL is no
+    reference, but SPIDER would count it as a value missing from the referenced column.
+    """
     import desbordante as d
 
-    tables = [t, *others]
+    cols: list[tuple[TableData, str]] = []
     paths = []
-    for i, tab in enumerate(tables):
-        p = tmp / f"ind{i}_{tab.name}.csv"
-        _write_csv(tab, p)
-        paths.append((str(p), ",", True))
+    for tab in (t, *others):
+        for i, c in enumerate(tab.columns):
+            vals = sorted({v for r in tab.rows if (v := r[i]) is not None})
+            if not vals or tab.types.get(c) in ("bool", "float"):
+                continue
+            p = tmp / f"ind{len(cols)}.csv"
+            with p.open("w", newline="", encoding="utf-8") as fh:
+                w = csv.writer(fh)
+                w.writerow([c])
+                w.writerows([v] for v in vals)
+            cols.append((tab, c))
+            paths.append((str(p), ",", True))
     t0 = time.perf_counter()
-    sp = d.ind.algorithms.Spider()
-    sp.load_data(tables=paths)
-    sp.execute()
     out: list[dict[str, Any]] = []
-    for ind in sp.get_inds():
-        lhs, rhs = ind.get_lhs(), ind.get_rhs()
-        lt, rt = tables[lhs.table_index], tables[rhs.table_index]
-        lcols = [lt.columns[i] for i in lhs.column_indices]
-        rcols = [rt.columns[i] for i in rhs.column_indices]
-        if lt is rt and lcols == rcols:
-            continue
-        if any(lt.types.get(c) in ("bool",) for c in lcols):
-            continue
-        out.append({"dependent": f"{lt.name}({', '.join(lcols)})", "referenced": f"{rt.name}({', '.join(rcols)})",
-                    "error": float(ind.get_error())})
+    if len(paths) >= 2:
+        sp = d.ind.algorithms.Spider()
+        sp.load_data(tables=paths)
+        sp.execute()
+        for ind in sp.get_inds():
+            (lt, lc), (rt, rc) = cols[ind.get_lhs().table_index], cols[ind.get_rhs().table_index]
+            out.append({"dependent": f"{lt.name}({lc})", "referenced": f"{rt.name}({rc})",
+                        "error": float(ind.get_error())})
     timings["spider"] = time.perf_counter() - t0
     return out
 
