@@ -20,6 +20,7 @@ class DesignOptions:
     erd: bool | None = None  # None: the spec's outputs.erd
     verify: bool = True
     max_rows_per_table: int = 2000
+    sandboxes: dict[str, Any] | None = None  # running sandboxes to reuse (tests, long-lived sessions)
 
 
 @dataclass
@@ -80,7 +81,7 @@ def design(path: str | Path, out_dir: str | Path | None = None, options: DesignO
     design_, ctx = design_context(loaded.spec, loaded)
     report = None
     if opts.verify:
-        report, findings = verify_design(ctx, opts.engines, opts.max_rows_per_table, progress)
+        report, findings = verify_design(ctx, opts.engines, opts.max_rows_per_table, progress, opts.sandboxes)
         design_.findings.extend(findings)
         design_.skipped = report.get("skipped", [])
     result = DesignResult(design_, out, verification=report)

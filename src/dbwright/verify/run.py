@@ -107,7 +107,9 @@ def verify_on(ctx: DesignContext, name: str, box: Any, cap: int, progress: Progr
 
 
 def verify_design(ctx: DesignContext, engines: tuple[str, ...] | None = None, cap: int = 2000,
-                  progress: Progress = lambda _m: None) -> tuple[dict[str, Any], list[Finding]]:
+                  progress: Progress = lambda _m: None,
+                  boxes: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Finding]]:
+    """Verify on each engine. ``boxes`` lends already-running sandboxes (tests share one per session)."""
     chosen, skipped = select_engines(engines)
     findings = check_names(ctx.spec, ctx.options["metadata_by_dialect"]["postgresql"], ctx.positions.locate)
     report: dict[str, Any] = {"engines": [], "skipped": skipped}
@@ -117,8 +119,11 @@ def verify_design(ctx: DesignContext, engines: tuple[str, ...] | None = None, ca
     for name in chosen:
         t0 = time.perf_counter()
         progress(f"{name}: starting sandbox")
-        with _sandbox(name) as box:
-            res = verify_on(ctx, name, box, cap, progress)
+        if boxes and name in boxes:
+            res = verify_on(ctx, name, boxes[name], cap, progress)
+        else:
+            with _sandbox(name) as box:
+                res = verify_on(ctx, name, box, cap, progress)
         res["seconds"] = round(time.perf_counter() - t0, 2)
         report["engines"].append(res)
         findings.extend(_findings(ctx, res))

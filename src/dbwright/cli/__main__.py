@@ -1,0 +1,5 @@
+"""``python -m dbwright.cli``."""
+
+from dbwright.cli.main import run
+
+run()
