@@ -1,0 +1,55 @@
+"""MIG030: serial columns: prefer GENERATED … AS IDENTITY."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from dbwright.model import Finding, Severity
+from dbwright.rules.base import Rule, register
+from dbwright.rules.migration._util import (
+    column_defs,
+    loc,
+    pg,
+)
+
+
+@register
+class PreferIdentity(Rule):
+    """serial columns: prefer GENERATED … AS IDENTITY.
+
+    ## What it does
+    Flags `serial`, `bigserial`, `smallserial` (and serial2/4/8).
+
+    ## Why it matters
+    Identity columns are SQL standard, own their sequence properly (grants, dumps, ALTER … RESTART) and `GENERATED ALWAYS` stops stray manual ids.
+
+    ## Known problems
+    None known.
+
+    ## Example
+    ```sql
+        CREATE TABLE users (id bigserial PRIMARY KEY);
+    ```
+
+    ## Use instead
+    ```sql
+        CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);
+    ```
+
+    ## References
+    https://www.postgresql.org/docs/current/sql-createtable.html
+    """
+
+    code = "MIG030"
+    name = "migration.prefer_identity"
+    bundle = "migration"
+    severity = Severity.INFO
+
+    def check(self, script: Any) -> Iterator[Finding]:
+        if not pg(script):
+            return
+        for st, a in column_defs(script):
+            if a.serial:
+                yield self.finding(f"{a.column} uses {a.type_name.replace('serial4', 'serial')}", loc(script, st),
+                                   "GENERATED ALWAYS AS IDENTITY")
