@@ -14,6 +14,8 @@ from dbwright.api.design import (
     validate,
 )
 from dbwright.api.dr import dr_files, dr_markdown, dr_plan_json, plan_dr, plan_dr_file, write_dr_files
+from dbwright.api.drills import KINDS as DRILL_KINDS
+from dbwright.api.drills import drill, drill_history, drill_history_svg
 from dbwright.api.normalize import (
     fd_analyze,
     normalization_report,
@@ -26,6 +28,7 @@ from dbwright.model import DbwrightError, Decision, Evidence, Finding, Location,
 from dbwright.spec import Spec, SpecError, load_spec
 
 __all__ = [
+    "DRILL_KINDS",
     "DbwrightError",
     "Decision",
     "DesignOptions",
@@ -41,6 +44,9 @@ __all__ = [
     "dr_files",
     "dr_markdown",
     "dr_plan_json",
+    "drill",
+    "drill_history",
+    "drill_history_svg",
     "erd",
     "fd_analyze",
     "init_spec",

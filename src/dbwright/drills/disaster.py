@@ -85,7 +85,8 @@ def _variant(run: DrillRun, variant: str, scale_mb: float, write_s: float, archi
     # The primary's data directory is lost.
     shutil.rmtree(cluster.data, ignore_errors=True)
     prediction = predict_restore(size, restore_throughput_bps=throughput,
-                                 wal_bytes_to_replay=max(0, wal_at_kill - wal0))
+                                 wal_bytes_to_replay=max(0, wal_at_kill - wal0),
+                                 startup_s=calibration.STARTUP_S)
 
     restored = Restored(run, cluster.ids, cluster.bindir, name=f"restore-{variant}")
     phases: dict[str, float] = {}

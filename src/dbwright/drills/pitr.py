@@ -10,6 +10,7 @@ fed with the same inputs the plan uses: database size, restore throughput, WAL t
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -29,7 +30,7 @@ from dbwright.drills.pgsetup import (
     wait_archived,
     wal_bytes_written,
 )
-from dbwright.theory.recovery import REPLAY_RATE_BPS, STARTUP_S, predict_restore
+from dbwright.theory.recovery import REPLAY_RATE_BPS, predict_restore
 
 
 def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, gap_s: float = 1.0,
@@ -94,9 +95,15 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
         # WAL replayed = WAL written from the chosen backup's start to the target.
         wal_bytes = max(0, wal_at_target - wal_at_backup[chosen["type"]])
         prediction = predict_restore(size, restore_throughput_bps=throughput, wal_bytes_to_replay=wal_bytes,
-                                     replay_rate_bps=REPLAY_RATE_BPS, startup_s=STARTUP_S)
+                                     replay_rate_bps=REPLAY_RATE_BPS,
+                                     startup_s=calibration.STARTUP_S)
 
         # --- the restore, phase by phase ---
+        # The backups just wrote GBs to the same disk; flush them so the restore is timed alone (a
+        # real restore reads a repository on another host).
+        t = time.monotonic()
+        os.sync()
+        sync_s = time.monotonic() - t
         restored = Restored(run, cluster.ids, cluster.bindir)
         phases: dict[str, float] = {}
         t_restore = now()
@@ -130,6 +137,7 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
         if compare_raw:
             # The same restore by hand: pgbackrest restore + pg_ctl start until promoted, no checks.
             raw = Restored(run, cluster.ids, cluster.bindir, name="raw")
+            os.sync()
             t = time.monotonic()
             raw.provision()
             repo.cmd(f"--pg1-path={raw.data}", f"--set={chosen['label']}", "--type=time",
@@ -176,10 +184,12 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
             "predicted": {"rto_s": round(prediction.total_s, 3),
                           "phases": {k: round(v, 3) for k, v in prediction.phases.items()},
                           "formula": prediction.formula, "inputs": prediction.inputs,
+                          "startup_source": calibration.STARTUP_SOURCE,
                           "throughput_source": (calibration.RESTORE_THROUGHPUT_SOURCE
                                                 if restore_throughput_bps is None else "given")},
             "measured": {"rto_s": round(measured_total, 3),
                          "phases": {k: round(v, 3) for k, v in phases.items()}},
+            "sync_before_restore_s": round(sync_s, 3),
             "raw_restore_s": raw_s,
             "drill_overhead_ratio": ratio(measured_total, raw_s) if raw_s else None,
             "drill_wall_s": round(now() - run.started, 3),
