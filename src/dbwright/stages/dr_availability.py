@@ -15,19 +15,38 @@ PATRONI_DOCS = "Patroni documentation, https://patroni.readthedocs.io/en/latest/
 FIELD_NOTES = "measured on Debian 12, Patroni 3.0.2, etcd 3.4, HAProxy 2.6 (shared/FIELD-NOTES.md)"
 # Patroni default: a replica lagging more than this is not promoted (bounds the async loss).
 MAX_LAG_ON_FAILOVER_B = 1_048_576
+MIN_LAG_ON_FAILOVER_B = 16_384
 HA_NODES = 3
+# (database nodes, DCS voters, router instances), smallest first: the first that meets the target is used.
+HA_SIZES = ((3, 3, 2), (3, 5, 2), (3, 5, 3), (5, 5, 3))
+
+
+def size_cluster(target: float | None, failover_s: float) -> tuple[int, int, int, availability.AvailabilityResult]:
+    """Smallest (nodes, voters, routers) whose composed availability meets ``target``."""
+    best = None
+    for n, v, r in HA_SIZES:
+        av = availability.ha_cluster_availability(n, failover_s, dcs_voters=v, router_instances=r)
+        best = (n, v, r, av)
+        if target is None or av.availability >= target:
+            break
+    assert best is not None
+    return best
 
 
 def choose_replication(spec: Spec, inputs: DrInputs) -> tuple[str, dict[str, Any]]:
     """sync when the host/zone RPO is below what async can bound, else async."""
     wal = max(inputs.wal_rate["value"], 1.0)
-    bound = q(MAX_LAG_ON_FAILOVER_B / wal, "s",
-              "async loss bound ≈ maximum_lag_on_failover / wal_rate (a replica further behind is not promoted)",
-              maximum_lag_on_failover_b=MAX_LAG_ON_FAILOVER_B, wal_rate_bps=wal)
     need = min(inputs.rpo_s("host"), inputs.rpo_s("zone"))
+    # Patroni's maximum_lag_on_failover, lowered so that the async loss fits the RPO (not below 16 KiB:
+    # a lower cap would refuse most failovers under normal lag).
+    max_lag = float(max(MIN_LAG_ON_FAILOVER_B, min(MAX_LAG_ON_FAILOVER_B, need * wal)))
+    bound = q(max_lag / wal, "s",
+              "async loss bound ≈ maximum_lag_on_failover / wal_rate (a replica further behind is not promoted); "
+              "maximum_lag_on_failover = clamp(RPO × wal_rate, 16 KiB, 1 MiB)",
+              maximum_lag_on_failover_b=max_lag, wal_rate_bps=wal, rpo_s=need)
     if spec.dr.replication != "decide":
         return spec.dr.replication, bound
-    return ("sync" if need < bound["value"] or need == 0 else "async"), bound
+    return ("sync" if need == 0 or need < bound["value"] else "async"), bound
 
 
 def patroni_settings(spec: Spec, inputs: DrInputs) -> tuple[dict[str, float], str]:
@@ -72,14 +91,17 @@ def plan_ha(spec: Spec, inputs: DrInputs, zone_rtt_ms: float) -> tuple[list[Deci
                 "postgres_crash": {**q(crash.worst_s, "s", crash.formula, **crash.inputs),
                                    "primary_start_timeout": pst}}
     engine = inputs.engine
+    n_nodes, n_voters, n_routers, _ = size_cluster(inputs.target, fo.expected_s)
+    multi = dr.ha == "active-active" or spec.regions.writes == "multi"
     manager: str = dr.manager if dr.manager != "decide" else ("patroni" if engine == "postgresql" else "galera")
     if dr.ha == "none":
         manager = "none"
     if engine == "postgresql" and manager != "none":
         decisions.append(Decision(
             topic="High-availability topology",
-            choice=(f"active-passive: {HA_NODES} PostgreSQL nodes in 3 zones managed by "
-                    f"{'Patroni + etcd (3 voters, one per zone)' if manager == 'patroni' else manager}, "
+            choice=(f"{'active-active writes across regions are out of reach for PostgreSQL: ' if multi else ''}"
+                    f"active-passive: {n_nodes} PostgreSQL nodes in 3 zones managed by "
+                    f"{f'Patroni + etcd ({n_voters} voters over 3 zones)' if manager == 'patroni' else manager}, "
                     f"{mode} replication"),
             rationale=(f"Host RPO {fmt_duration(inputs.rpo_s('host'))}, zone RPO {fmt_duration(inputs.rpo_s('zone'))}: "
                        + ("synchronous replication (Patroni synchronous_mode) loses no acknowledged commit — "
@@ -95,6 +117,9 @@ def plan_ha(spec: Spec, inputs: DrInputs, zone_rtt_ms: float) -> tuple[list[Deci
                             "the monitor is a single point for failover decisions; Patroni's DCS quorum "
                             "spreads it over 3 zones" if manager == "patroni" else "chosen in the spec"),
                 Alternative("active-active (BDR/pgEdge, or distributed SQL)",
+                            "PostgreSQL has no built-in multi-primary: BDR/pgEdge bring conflict resolution and "
+                            "licence cost, distributed SQL is the technology stage's call; the DR tier below "
+                            "prices it" if multi else
                             "conflict resolution, licence cost and ~2× nodes; single-writer meets the targets"),
                 Alternative("single node + restore", "RTO would be a restore "
                             "(see backups), far above the host RTO"),
@@ -141,7 +166,7 @@ def plan_ha(spec: Spec, inputs: DrInputs, zone_rtt_ms: float) -> tuple[list[Deci
     ))
     decisions.append(Decision(
         topic="Connection routing",
-        choice="2 HAProxy instances (keepalived VIP or cloud LB) → port 5000 writes (GET /primary), "
+        choice=f"{n_routers} HAProxy instances (keepalived VIP or cloud LB) → port 5000 writes (GET /primary), "
                "5001 reads (GET /replica); PgBouncer (transaction pooling) on each PostgreSQL node",
         rationale="Clients keep one endpoint; HAProxy follows the Patroni leader within inter·fall; PgBouncer "
                   "bounds server connections so a reconnect storm after failover does not exhaust them.",
@@ -153,8 +178,9 @@ def plan_ha(spec: Spec, inputs: DrInputs, zone_rtt_ms: float) -> tuple[list[Deci
         evidence=[Evidence.cited("HAProxy httpchk GET /primary → 200 on the leader", FIELD_NOTES)],
     ))
     # Availability and durability.
-    nodes = HA_NODES if manager != "none" else 1
-    av = availability.ha_cluster_availability(nodes, fo.expected_s, router_instances=2 if nodes > 1 else 0)
+    nodes = n_nodes if manager != "none" else 1
+    av = availability.ha_cluster_availability(nodes, fo.expected_s, dcs_voters=n_voters,
+                                              router_instances=n_routers if nodes > 1 else 0)
     single = availability.ha_cluster_availability(1, 0.0, router_instances=0)
     avail = {**q(av.availability, "fraction", av.formula, **av.inputs), "terms": av.terms,
              "downtime": q(av.downtime_min_per_year, "min/year", "downtime = (1 − A) × 525,600 min",
@@ -197,8 +223,9 @@ def plan_ha(spec: Spec, inputs: DrInputs, zone_rtt_ms: float) -> tuple[list[Deci
                   Evidence.cited("Backblaze 2023 AFR 1.70%", "https://www.backblaze.com/blog/"
                                  "backblaze-drive-stats-for-2023/")],
     ))
-    data = {"manager": manager, "nodes": nodes, "replication": mode, "async_loss_bound": async_bound,
-            "patroni": {**timings, "primary_start_timeout": pst, "maximum_lag_on_failover": MAX_LAG_ON_FAILOVER_B,
+    data = {"manager": manager, "nodes": nodes, "dcs_voters": n_voters, "routers": n_routers, "multi_writer_requested": multi, "replication": mode, "async_loss_bound": async_bound,
+            "patroni": {**timings, "primary_start_timeout": pst, "maximum_lag_on_failover":
+                        int(async_bound["evidence"]["inputs"]["maximum_lag_on_failover_b"]),
                         "synchronous_mode": mode == "sync"},
             "health_check": {"inter_s": inter, "fall": fall, "rise": 1}, "watchdog": watchdog,
             "failover": failover, "availability": avail, "durability": durab,

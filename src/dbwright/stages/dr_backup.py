@@ -154,17 +154,22 @@ def plan_backups(spec: Spec, inputs: DrInputs, provision_s: float, redirect_s: f
             "restore_chain": 1 + (1 if st.diff_every_days else 0) + (
                 round(st.diff_every_days / st.incr_every_days) if st.incr_every_days and st.diff_every_days else 0),
         })
-    meeting = [r for r in rows if r["meets_logical_rto"]] or rows
-    # Cheapest footprint in a year; a shorter restore chain breaks near-ties (within 10%).
-    best_fp = min(r["footprint_12_months"]["value"] for r in meeting)
-    near = [r for r in meeting if r["footprint_12_months"]["value"] <= best_fp * 1.10]
-    chosen = min(near, key=lambda r: (r["restore_chain"], r["restore"]["value"]))
+    meeting = [r for r in rows if r["meets_logical_rto"]]
+    if meeting:
+        # Cheapest footprint in a year; a shorter restore chain breaks near-ties (within 10%).
+        best_fp = min(r["footprint_12_months"]["value"] for r in meeting)
+        near = [r for r in meeting if r["footprint_12_months"]["value"] <= best_fp * 1.10]
+        chosen = min(near, key=lambda r: (r["restore_chain"], r["restore"]["value"]))
+    else:
+        chosen = min(rows, key=lambda r: r["restore"]["value"])
     others = [r for r in rows if r is not chosen]
     dec = Decision(
         topic="Backup schedule",
         choice=chosen["name"],
-        rationale=(f"Meets the logical-corruption RTO ({fmt_duration(rto_logical)}) with a predicted restore "
-                   f"of {chosen['restore']['display']}; a year from now the PITR tier holds "
+        rationale=((f"Meets the logical-corruption RTO ({fmt_duration(rto_logical)}) with a predicted restore "
+                    if meeting else f"No schedule restores within the logical RTO ({fmt_duration(rto_logical)}); "
+                    "this is the fastest, predicted ")
+                   + f"{chosen['restore']['display']}; a year from now the PITR tier holds "
                    f"{chosen['footprint_12_months']['display']}. pgBackRest diff/incr are file-level: with "
                    f"{share_day['display']} of the data files touched per day they save little here, so "
                    "the shortest restore chain among the cheapest options wins."),
@@ -222,3 +227,42 @@ def restore_throughput(spec: Spec) -> dict[str, Any]:
                  "pgBackRest 2.45 restore, process-max=2: 2.25 GB in 12.9 s (pgbench data, compresses 10–20×; "
                  "real data may be slower — run `dbwright drill pitr` to measure)",
                  "measured on Debian 12 / PostgreSQL 15.18 (shared/DRILL-RECIPES.md)")
+
+
+# Assumption: a logical error (bad deploy, DELETE without WHERE) is noticed within an hour.
+DELAYED_REPLICA_DELAY_S = 3600.0
+
+
+def plan_delayed_replica(inputs: DrInputs, restore_s: float) -> tuple[Decision, dict[str, Any]] | None:
+    """A standby that applies WAL ``delay`` late: logical errors are undone by promoting it just before them.
+
+    Proposed when no backup schedule restores within the logical RTO.
+    """
+    rto = inputs.rto_s("logical")
+    if restore_s <= rto:
+        return None
+    delay = max(DELAYED_REPLICA_DELAY_S, inputs.rpo_s("logical"))
+    wal = inputs.wal_rate["value"]
+    replay = wal * delay / recovery.REPLAY_RATE_BPS
+    keeps_up = wal < recovery.REPLAY_RATE_BPS
+    total = replay + recovery.STARTUP_S + recovery.VERIFY_S + recovery.REDIRECT_DNS_S
+    rto_q = q(total, "s", "delayed-replica RTO = delay × wal_rate / replay_rate (replay up to just before the error) "
+              "+ promote + verify + redirect", delay_s=delay, wal_rate_bps=wal, replay_rate_bps=recovery.REPLAY_RATE_BPS,
+              startup_s=recovery.STARTUP_S, verify_s=recovery.VERIFY_S, redirect_s=recovery.REDIRECT_DNS_S)
+    meets = keeps_up and total <= rto
+    dec = Decision(
+        topic="Logical-error protection: delayed replica",
+        choice=f"a standby with recovery_min_apply_delay = {fmt_duration(delay)} (plus PITR from backups)",
+        rationale=(f"A restore takes {fmt_duration(restore_s)} > logical RTO {fmt_duration(rto)}. A delayed standby "
+                   "holds the data as it was {delay} ago: pause replay (pg_wal_replay_pause), set "
+                   "recovery_target_time just before the error, replay, promote — predicted "
+                   f"{rto_q['display']}.".replace("{delay}", fmt_duration(delay))
+                   + ("" if keeps_up else " BUT the WAL rate exceeds single-threaded replay: no standby keeps up.")),
+        trade_offs=["one more full-size node", "errors noticed later than the delay still need a backup restore",
+                    "the delayed standby must never be a failover candidate (Patroni tag nofailover: true)"],
+        alternatives=[Alternative("storage snapshots every hour", "fast to restore but crash-consistent only and "
+                                  "tied to one volume/region; no arbitrary point in time"),
+                      Alternative("a longer logical RTO", "the spec's target")],
+        evidence=[evidence_of(rto_q)],
+    )
+    return dec, {"delay_s": delay, "rto": rto_q, "meets": meets, "keeps_up": keeps_up}

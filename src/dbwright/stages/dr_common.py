@@ -72,7 +72,7 @@ def display(value: float, unit: str) -> str:
     if unit == "USD/month":
         return f"${value:,.0f}/month"
     if unit == "fraction":
-        return f"{value * 100:.4g}%"
+        return f"{value * 100:.6g}%"
     if unit == "min/year":
         return f"{value:.1f} min/year"
     if unit == "probability":

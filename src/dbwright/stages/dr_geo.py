@@ -63,7 +63,8 @@ def plan_geo(spec: Spec, inputs: DrInputs, restore_b_s: float, archive_rpo_s: fl
              ha_nodes: int) -> tuple[list[Decision], dict[str, Any]]:
     regs = spec.regions
     primary = regs.primary or next((r.name for r in regs.list_ if r.role == "primary"), None)
-    dr_region = regs.dr or next((r.name for r in regs.list_ if r.role == "dr"), None)
+    dr_region = regs.dr or next((r.name for r in regs.list_ if r.role == "dr"), None) or next(
+        (r.name for r in regs.list_ if r.name != primary and r.role != "read"), None)
     decisions: list[Decision] = []
     data: dict[str, Any] = {"primary": primary, "dr": dr_region}
     if not primary or not dr_region:
@@ -74,12 +75,12 @@ def plan_geo(spec: Spec, inputs: DrInputs, restore_b_s: float, archive_rpo_s: fl
     rtt_ms = rtt["value"] if rtt else 30.0
     # Sync vs async across regions.
     modes: list[dict[str, Any]] = [
-        {"mode": "async to the DR region", "commit_latency_added": q(0.0, "ms", "async: commits do not wait"),
+        {"mode": "async to the DR region", "commit_latency_added": q(0.0, "ms", "async: commits do not wait", mode="async"),
          "rpo": q(rtt_ms / 2000 + ASYNC_APPLY_S, "s", "async RPO ≈ one-way delay + apply lag (normal load)",
                   rtt_ms=rtt_ms, apply_lag_s=ASYNC_APPLY_S)},
         {"mode": "sync to the DR region (remote_write)",
          "commit_latency_added": q(rtt_ms, "ms", "every commit waits ≥ 1 RTT to the DR region", rtt_ms=rtt_ms),
-         "rpo": q(0.0, "s", "sync: an acknowledged commit is on both regions")},
+         "rpo": q(0.0, "s", "sync: an acknowledged commit is on both regions", mode="sync")},
     ]
     jur_ok = {n: (not regs.residency or jurisdiction(spec, n) in regs.residency) for n in (primary, dr_region)}
     data.update({"sync_vs_async": modes, "residency": {"required": list(regs.residency), "regions": jur_ok}})

@@ -18,7 +18,7 @@ from dbwright.spec import Positions, Spec
 from dbwright.spec.units import fmt_duration
 from dbwright.stages.context import DesignContext
 from dbwright.stages.dr_availability import plan_ha
-from dbwright.stages.dr_backup import plan_backups, restore_throughput
+from dbwright.stages.dr_backup import plan_backups, plan_delayed_replica, restore_throughput
 from dbwright.stages.dr_common import derive_inputs, q
 from dbwright.stages.dr_geo import jurisdiction, plan_geo
 from dbwright.stages.dr_pitr import choose_archive_timeout, mariadb_plan, pitr_runbooks
@@ -43,10 +43,14 @@ def build_section(spec: Spec, positions: Positions | None = None, engine_hint: s
     restore_bps = restore_throughput(spec)
     provision = float(dr.provision_time) if dr.provision_time is not None else recovery.PROVISION_NEW_HOST_S
     backup_decs, backups = plan_backups(spec, inputs, provision, recovery.REDIRECT_DNS_S, restore_bps)
+    chosen = next(s for s in backups["strategies"] if s["key"] == backups["chosen"])
+    delayed = plan_delayed_replica(inputs, chosen["restore"]["value"])
+    if delayed is not None:
+        backup_decs.append(delayed[0])
+        backups["delayed_replica"] = delayed[1]
     archive_dec, archive = choose_archive_timeout(spec, inputs)
     zone_rtt = geo.INTER_ZONE_RTT_MS
     ha_decs, ha = plan_ha(spec, inputs, zone_rtt)
-    chosen = next(s for s in backups["strategies"] if s["key"] == backups["chosen"])
     geo_decs, geo_data = plan_geo(spec, inputs, restore_bps["value"], archive["archive_rpo"]["value"], ha["nodes"])
     decisions += [*backup_decs, archive_dec, *ha_decs, *geo_decs]
     pitr: dict[str, Any] = {"runbooks": pitr_runbooks(STANZA), "archive": archive}
@@ -69,7 +73,7 @@ def build_section(spec: Spec, positions: Positions | None = None, engine_hint: s
                    "restore_throughput": restore_bps, "rpo": inputs.rpo, "rto": inputs.rto,
                    "assumptions": inputs.assumptions},
         "backups": backups, "pitr": pitr, "ha": ha, "multi_region": geo_data,
-        "targets": targets_table(inputs, ha, geo_data, archive, chosen),
+        "targets": targets_table(inputs, ha, geo_data, archive, chosen, backups),
         "facts": facts.__dict__, "settings": settings,
     }
     summary = (f"{inputs.engine}: {ha['nodes']} nodes, {ha['replication']} replication, failover ≤ "
@@ -81,13 +85,14 @@ def build_section(spec: Spec, positions: Positions | None = None, engine_hint: s
 
 
 def targets_table(inputs: Any, ha: dict[str, Any], geo_data: dict[str, Any], archive: dict[str, Any],
-                  chosen: dict[str, Any]) -> list[dict[str, Any]]:
+                  chosen: dict[str, Any], backups: dict[str, Any]) -> list[dict[str, Any]]:
     """Per disruption: target vs predicted RPO/RTO and the mechanism that delivers it."""
     tier = next((t for t in geo_data.get("tiers", []) if t["tier"] == geo_data.get("tier")), None)
     sync = ha["replication"] == "sync"
-    rpo_inzone = q(0.0, "s", "synchronous: acknowledged commits are on a standby") if sync else ha["async_loss_bound"]
+    rpo_inzone = q(0.0, "s", "synchronous: acknowledged commits are on a standby",
+                   replication="sync") if sync else ha["async_loss_bound"]
     rows = [
-        ("logical", "archive + PITR", archive["archive_rpo"], "restore", chosen["restore"]),
+        ("logical", "archive + PITR", archive["archive_rpo"], *logical_rto(chosen, backups)),
         ("host", ha["replication"], rpo_inzone, "failover", ha["failover"]),
         ("zone", ha["replication"], rpo_inzone, "failover", ha["failover"]),
     ]
@@ -102,6 +107,14 @@ def targets_table(inputs: Any, ha: dict[str, Any], geo_data: dict[str, Any], arc
                     "rto_mechanism": rto_mech,
                     "meets": rpo["value"] <= inputs.rpo_s(kind) and rto["value"] <= inputs.rto_s(kind)})
     return out
+
+
+def logical_rto(chosen: dict[str, Any], backups: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Logical errors are undone by a delayed replica when one is planned and fits, else by a restore."""
+    dr = backups.get("delayed_replica")
+    if dr and dr["meets"]:
+        return "delayed-replica", dr["rto"]
+    return "restore", chosen["restore"]
 
 
 def _strip(quantity: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +145,7 @@ def build_facts(spec: Spec, inputs: Any, ha: dict[str, Any], geo_data: dict[str,
     return DrFacts(
         rpo_s={k: inputs.rpo_s(k) for k in inputs.rpo}, rto_s={k: inputs.rto_s(k) for k in inputs.rto},
         rpo_mechanism={"logical": "archive", "host": in_region, "zone": in_region, "region": region_rpo_mech},
-        rto_mechanism={"logical": "restore", "host": "failover" if has_ha else "restore",
+        rto_mechanism={"logical": logical_rto(chosen, backups)[0], "host": "failover" if has_ha else "restore",
                        "zone": "failover" if has_ha else "restore", "region": region_rto_mech},
         archive_rpo_s=archive["archive_rpo"]["value"], async_loss_bound_s=ha["async_loss_bound"]["value"],
         predicted_restore_s=chosen["restore"]["value"], failover_worst_s=ha["failover"]["value"] if has_ha else None,
@@ -144,7 +157,8 @@ def build_facts(spec: Spec, inputs: Any, ha: dict[str, Any], geo_data: dict[str,
         patroni={k: ha["patroni"][k] for k in ("ttl", "loop_wait", "retry_timeout")} if has_ha else None,
         automatic_failover=has_ha, watchdog=ha["watchdog"], residency=list(spec.regions.residency),
         data_regions=data_regions, availability=ha["availability"]["value"],
-        availability_target=inputs.target)
+        availability_target=inputs.target, wal_rate_bps=inputs.wal_rate["value"],
+        replay_rate_bps=recovery.REPLAY_RATE_BPS)
 
 
 def check(facts: DrFacts, positions: Positions | None) -> list[Finding]:

@@ -3,7 +3,7 @@
 A DR plan (stage ``dr_ha``) builds one from the spec and its own predictions; the rules' YAML
 cases build one from a mapping (``DrFacts.from_dict``). Keys per disruption: logical, host, zone,
 region. Mechanisms: ``rpo_mechanism`` is archive | async | sync; ``rto_mechanism`` is restore |
-failover | promote.
+failover | promote | delayed-replica.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ class DrFacts:
     data_regions: dict[str, str | None] = field(default_factory=dict)
     availability: float | None = None
     availability_target: float | None = None
+    wal_rate_bps: float | None = None
+    replay_rate_bps: float | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DrFacts:
