@@ -10,6 +10,7 @@ error, with the reasons spelled out.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import random
 import re
@@ -350,11 +351,14 @@ def _write_csv(t: TableData, path: Path) -> None:
 
 
 def column_stats(t: TableData) -> dict[str, dict[str, Any]]:
+    """Type (inferred from up to 20k distinct values), distinct count and NULLs per column."""
     stats: dict[str, dict[str, Any]] = {}
     for i, c in enumerate(t.columns):
         vals = [r[i] for r in t.rows]
-        stats[c] = {"name": c, "type": t.types.get(c) or infer_type(vals), "rows": len(vals),
-                    "distinct": len(set(vals)), "nulls": sum(v is None for v in vals)}
+        distinct = set(vals)
+        probe = list(itertools.islice(distinct, 20_000))
+        stats[c] = {"name": c, "type": t.types.get(c) or infer_type(probe), "rows": len(vals),
+                    "distinct": len(distinct), "nulls": vals.count(None)}
         t.types[c] = stats[c]["type"]
     return stats
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dbwright.theory.fd import FD, AttrSet, Closure, FDError, group_rhs, minimal_cover, ordered
-from dbwright.theory.keys import candidate_keys
+from dbwright.theory.keys import candidate_keys, minimize_key
 from dbwright.theory.normal_forms import projected_violation
 
 
@@ -50,10 +50,11 @@ def _lhs_candidates(rel: AttrSet, fds: Sequence[FD]) -> list[AttrSet]:
     return list(dict.fromkeys(fd.lhs for fd in fds if fd.lhs <= rel))
 
 
-def synthesize_3nf(attributes: Sequence[str], fds: Sequence[FD]) -> Decomposition:
+def synthesize_3nf(attributes: Sequence[str], fds: Sequence[FD], all_keys: bool = True) -> Decomposition:
     """3NF synthesis (standard variant): one relation per left side of a minimal cover, a key
     relation when none holds a candidate key, then relations contained in others dropped.
-    Always lossless and dependency-preserving."""
+    Always lossless and dependency-preserving. With ``all_keys=False`` each relation lists only
+    the left side it was made from as its key (cheaper: no key enumeration per relation)."""
     order = list(attributes)
     attrs = frozenset(order)
     cover = minimal_cover(fds)
@@ -64,9 +65,8 @@ def synthesize_3nf(attributes: Sequence[str], fds: Sequence[FD]) -> Decompositio
         rels.append(Relation(ordered(fd.lhs | fd.rhs, order), [ordered(fd.lhs, order)],
                              f"from {fd.text(order)}", fd))
         steps.append(f"{fd.text(order)} gives relation ({', '.join(ordered(fd.lhs | fd.rhs, order))})")
-    keys = candidate_keys(order, cover)
-    if not any(any(k <= r.attrs for k in keys) for r in rels):
-        key = keys[0]
+    if not any(attrs <= eng.of(r.attrs) for r in rels):
+        key = minimize_key(attrs, attrs, eng, order[::-1])
         rels.append(Relation(ordered(key, order), [ordered(key, order)], "key relation", None))
         steps.append(f"no relation holds a candidate key: add ({', '.join(ordered(key, order))})")
     covered = frozenset().union(*(r.attrs for r in rels)) if rels else frozenset()
@@ -80,8 +80,9 @@ def synthesize_3nf(attributes: Sequence[str], fds: Sequence[FD]) -> Decompositio
             steps.append(f"({', '.join(r.attributes)}) is contained in ({', '.join(bigger[0].attributes)}): dropped")
             continue
         kept.append(r)
-    for r in kept:
-        r.keys = _keys_of(r.attrs, cover, eng, order)
+    if all_keys:
+        for r in kept:
+            r.keys = _keys_of(r.attrs, cover, eng, order)
     return Decomposition(kept, lossless=True, lost=[], steps=steps)
 
 

@@ -127,39 +127,99 @@ def parse_fds(texts: Iterable[str | FD], attributes: Iterable[str] | None = None
 
 
 class Closure:
-    """Closure engine for one FD set: index built once, each ``of(X)`` linear in the FD set's size."""
+    """Closure engine for one FD set: built once, then each ``of(X)`` is linear in the FD set's size.
+
+    Attribute sets are bitmasks inside. Each FD keeps a count of left-side attributes not yet in
+    the closure and fires when it reaches zero (Beeri–Bernstein). For FD sets of at most
+    ``SMALL`` dependencies a plain fixpoint over the masks is faster in Python and is used instead.
+    """
+
+    SMALL = 12
 
     def __init__(self, fds: Iterable[FD]):
-        self.fds = [fd for fd in fds if not fd.trivial]
-        self._by_attr: dict[str, list[int]] = {}
-        self._empty: list[int] = []
-        for i, fd in enumerate(self.fds):
-            if not fd.lhs:
-                self._empty.append(i)
-            for a in fd.lhs:
-                self._by_attr.setdefault(a, []).append(i)
+        self.fds: list[FD] = []
+        self.bit: dict[str, int] = {}
+        self.lm: list[int] = []
+        self.rm: list[int] = []
+        bit = self.bit
+        for fd in fds:
+            if fd.rhs <= fd.lhs:
+                continue
+            masks = []
+            for side in (fd.lhs, fd.rhs):
+                m = 0
+                for a in side:
+                    b = bit.get(a)
+                    if b is None:
+                        b = bit[a] = 1 << len(bit)
+                    m |= b
+                masks.append(m)
+            self.fds.append(fd)
+            self.lm.append(masks[0])
+            self.rm.append(masks[1])
+        self.names = list(bit)
+        self.count = [len(fd.lhs) for fd in self.fds]
+        self.empty = [i for i, m in enumerate(self.lm) if m == 0]
+        self.by_attr: list[list[int]] = [[] for _ in self.names]
+        if len(self.fds) > self.SMALL:
+            for i, fd in enumerate(self.fds):
+                for a in fd.lhs:
+                    self.by_attr[bit[a].bit_length() - 1].append(i)
+
+    def mask(self, attrs: Iterable[str]) -> int:
+        bit = self.bit
+        m = 0
+        for a in attrs:
+            m |= bit.get(a, 0)
+        return m
+
+    def names_of(self, m: int) -> set[str]:
+        out = set()
+        names = self.names
+        while m:
+            low = m & -m
+            out.add(names[low.bit_length() - 1])
+            m ^= low
+        return out
+
+    def closure_mask(self, x: int, off: frozenset[int] | set[int] = frozenset()) -> int:
+        """Closure of the mask ``x``, ignoring the FDs whose indexes are in ``off``."""
+        lm, rm = self.lm, self.rm
+        if len(lm) <= self.SMALL:
+            res = x
+            changed = True
+            while changed:
+                changed = False
+                for i in range(len(lm)):
+                    if lm[i] & res == lm[i] and rm[i] & ~res and i not in off:
+                        res |= rm[i]
+                        changed = True
+            return res
+        count = self.count.copy()
+        res = x
+        todo = x
+        for i in self.empty:
+            if i not in off:
+                todo |= rm[i] & ~res
+                res |= rm[i]
+        by_attr = self.by_attr
+        while todo:
+            low = todo & -todo
+            todo ^= low
+            for i in by_attr[low.bit_length() - 1]:
+                count[i] -= 1
+                if count[i] == 0 and i not in off:
+                    new = rm[i] & ~res
+                    if new:
+                        res |= new
+                        todo |= new
+        return res
 
     def of(self, attrs: Iterable[str], skip: int = -1) -> AttrSet:
         """Closure of ``attrs``; ``skip`` ignores one FD (by index) for redundancy tests."""
-        result = set(attrs)
-        count = [len(fd.lhs) for fd in self.fds]
-        queue = list(result)
-        fired = [i for i in self._empty if i != skip]
-        for i in fired:
-            for a in self.fds[i].rhs:
-                if a not in result:
-                    result.add(a)
-                    queue.append(a)
-        while queue:
-            a = queue.pop()
-            for i in self._by_attr.get(a, ()):
-                count[i] -= 1
-                if count[i] == 0 and i != skip:
-                    for b in self.fds[i].rhs:
-                        if b not in result:
-                            result.add(b)
-                            queue.append(b)
-        return frozenset(result)
+        given = set(attrs)
+        res = self.closure_mask(self.mask(given), {skip} if skip >= 0 else frozenset())
+        return frozenset(given | self.names_of(res))
 
 
 def closure(attrs: Iterable[str], fds: Iterable[FD]) -> AttrSet:
@@ -194,28 +254,38 @@ def _split_all(fds: Iterable[FD]) -> list[FD]:
 
 def left_reduce(fds: Sequence[FD]) -> list[FD]:
     """Remove extraneous left-side attributes (single right sides expected)."""
-    out: list[FD] = []
     eng = Closure(fds)
+    out: list[FD] = []
     for fd in fds:
-        lhs = set(fd.lhs)
-        for a in sorted(fd.lhs):
-            if len(lhs) > 1 and fd.rhs <= eng.of(lhs - {a}):
-                lhs.discard(a)
-        out.append(FD(frozenset(lhs), fd.rhs))
+        lhs = eng.mask(fd.lhs)
+        r = eng.mask(fd.rhs)
+        if bin(lhs).count("1") > 1:
+            m = lhs
+            while m:
+                low = m & -m
+                m ^= low
+                if lhs != low and eng.closure_mask(lhs & ~low) & r == r:
+                    lhs &= ~low
+        out.append(FD(frozenset(eng.names_of(lhs)), fd.rhs) if lhs != eng.mask(fd.lhs) else fd)
     return list(dict.fromkeys(out))
 
 
 def remove_redundant(fds: Sequence[FD]) -> list[FD]:
     """Drop FDs implied by the others (order decides which of equivalent FDs stays)."""
     current = list(fds)
-    i = 0
-    while i < len(current):
-        others = current[:i] + current[i + 1:]
-        if current[i].rhs <= closure(current[i].lhs, others):
-            current = others
-        else:
-            i += 1
-    return current
+    eng = Closure(current)
+    index = {fd: i for i, fd in enumerate(eng.fds)}
+    off: set[int] = set()
+    keep: list[FD] = []
+    for fd in current:
+        i = index.get(fd)
+        if i is None:  # trivial
+            continue
+        off.add(i)
+        if eng.closure_mask(eng.lm[i], off) & eng.rm[i] != eng.rm[i]:
+            off.discard(i)
+            keep.append(fd)
+    return keep
 
 
 def minimal_cover(fds: Iterable[FD]) -> list[FD]:

@@ -31,12 +31,17 @@ def is_superkey(attrs: Iterable[str], attributes: Sequence[str], fds: Sequence[F
 
 def minimize_key(superkey: AttrSet, attributes: AttrSet, eng: Closure,
                  order: Sequence[str] = ()) -> AttrSet:
-    """Shrink a superkey to a key by dropping attributes that are not needed (in ``order``)."""
-    key = set(superkey)
+    """Shrink a superkey to a key by dropping attributes that are not needed (in ``order``).
+
+    Attributes that appear in no FD can never be derived, so they stay.
+    """
+    target = eng.mask(attributes)
+    km = eng.mask(superkey)
     for a in ordered(superkey, order) if order else sorted(superkey):
-        if attributes <= eng.of(key - {a}):
-            key.discard(a)
-    return frozenset(key)
+        b = eng.bit.get(a, 0)
+        if b and km & b and eng.closure_mask(km & ~b) & target == target:
+            km &= ~b
+    return frozenset(eng.names_of(km) | (superkey - eng.bit.keys()))
 
 
 def candidate_keys(attributes: Sequence[str], fds: Sequence[FD], limit: int | None = None) -> list[AttrSet]:
