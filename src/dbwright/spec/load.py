@@ -135,16 +135,66 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
-def _pydantic_findings(err: ValidationError, pos: Positions) -> list[Finding]:
+def _data_loc(loc: tuple[str | int, ...], data: Any) -> PathT:
+    """The part of a pydantic error location that names data in the document.
+
+    pydantic adds validator and union tags (``function-after[...]``, ``[key]``) into locations;
+    a part is kept when it is a key or index of the document at that point (so a user's key that
+    happens to contain ``[`` survives), or when it looks like a field name (a missing field).
+    """
+    out: list[str | int] = []
+    node: Any = data
+    for p in loc:
+        in_dict = isinstance(node, dict) and isinstance(p, str) and p in node
+        if in_dict or (isinstance(node, list) and isinstance(p, int) and 0 <= p < len(node)):
+            node = node[p]
+        elif isinstance(p, str) and ("[" in p or p.startswith("function-")):
+            continue
+        else:
+            node = None
+        out.append(p)
+    return tuple(out)
+
+
+_TYPE_FIXES = {
+    "int": "write a whole number, e.g. 20",
+    "float": "write a number, e.g. 2.5",
+    "bool": "write true or false",
+    "string": "write text (quote it when it looks like a number, a date or true/false)",
+    "dict": "write a mapping here (indented 'key: value' lines or {key: value})",
+    "model": "write a mapping here (indented 'key: value' lines or {key: value})",
+    "list": "write a list here, e.g. [a, b] or '- item' lines",
+    "too": "check the number of items",
+}
+
+
+def _remedy(e: Any, loc: PathT, msg: str) -> str:
+    """A fix for a value or type error: the valid forms, an example, or where the docs are."""
+    m = re.match(r"expected (.+? such as .+?)(?:, got .*)?$", msg)
+    if m:
+        return f"write {m.group(1)}"
+    if e["type"] in ("literal_error", "enum"):
+        expected = re.findall(r"'([^']*)'", str((e.get("ctx") or {}).get("expected", "")))
+        close = difflib.get_close_matches(str(e.get("input")), expected, n=1, cutoff=0.5)
+        return f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(expected)
+    fix = _TYPE_FIXES.get(str(e["type"]).split("_", 1)[0])
+    if fix:
+        return fix
+    model = _model_at(loc[:-1]) if loc else None
+    field_name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    anchor = f"#{model.__name__.lower()}" if model is not None and model is not Spec else ""
+    return f"see '{field_name}' in docs/spec-reference.md{anchor}" if field_name else \
+        "see docs/spec-reference.md"
+
+
+def _pydantic_findings(err: ValidationError, pos: Positions, data: Any = None) -> list[Finding]:
     out: list[Finding] = []
     for e in err.errors():
-        loc: PathT = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        # pydantic adds the validator/union tag into loc for Annotated types; drop non-data parts
-        loc = tuple(p for p in loc if isinstance(p, int) or "[" not in str(p))
+        loc = _data_loc(e["loc"], data)
         msg = e["msg"].removeprefix("Value error, ")
         remediation = ""
         if e["type"] == "extra_forbidden":
-            key = str(loc[-1])
+            key = str(loc[-1]) if loc else ""
             model = _model_at(loc[:-1])
             names = _field_names(model) if model else []
             close = difflib.get_close_matches(key, names, n=1, cutoff=0.5)
@@ -159,6 +209,8 @@ def _pydantic_findings(err: ValidationError, pos: Positions) -> list[Finding]:
             if m:
                 remediation = f"use '{m.group(1)}'"
                 msg = msg.replace(m.group(0), "")
+            else:
+                remediation = _remedy(e, loc, msg)
         out.append(Finding("SPEC001" if e["type"] == "extra_forbidden" else "SPEC002",
                            Severity.ERROR, msg, pos.locate(loc), remediation=remediation))
     return out
@@ -192,7 +244,7 @@ def load_spec_text(text: str, file: str | None = None) -> LoadedSpec:
     try:
         spec = Spec.model_validate(data)
     except ValidationError as err:
-        findings = _pydantic_findings(err, pos)
+        findings = _pydantic_findings(err, pos, data)
         partial, pruned = _prune_until_valid(data, err)
         if partial is not None:
             findings += [f for f in check_references(partial, pos)
@@ -207,7 +259,7 @@ def _prune_until_valid(data: Any, err: ValidationError) -> tuple[Spec | None, li
     pruned: list[str] = []
     for _ in range(20):
         for e in err.errors():
-            loc = [p for p in e["loc"] if isinstance(p, int) or "[" not in str(p)]
+            loc = list(_data_loc(e["loc"], work))
             if e["type"] == "missing":
                 loc = loc[:-1]
             if len(loc) < 2:

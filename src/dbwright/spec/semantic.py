@@ -80,7 +80,7 @@ def check_references(spec: Spec, pos: Positions) -> list[Finding]:
             cols = column_names(spec, ap.entity)
             for fld in ("equals", "range", "order_by"):
                 for j, col in enumerate(getattr(ap, fld)):
-                    name = col.split()[0].lstrip("-")
+                    name = col.split()[0].lstrip("-") if col.split() else ""
                     if name not in cols:
                         err(("access_patterns", i, fld, j),
                             f"{ap.entity} has no attribute '{name}'", _suggest(name, cols))

@@ -7,7 +7,11 @@ and percentages (``99.95%``) become plain numbers in base units: items, per seco
 
 from __future__ import annotations
 
+import functools
+import math
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 _COUNT_SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
 _DURATION = {
@@ -23,7 +27,29 @@ _GROWTH_PERIOD = {"month": 1.0, "mo": 1.0, "year": 1 / 12, "y": 1 / 12, "week": 
 
 _NUM = r"(\d+(?:\.\d+)?|\.\d+)"
 
+_N = TypeVar("_N", int, float)
 
+
+def _finite(parse: Callable[[object], _N]) -> Callable[[object], _N]:
+    """Reject infinities, NaN and numbers too large for a float: an error finding, not a crash."""
+
+    @functools.wraps(parse)
+    def checked(value: object) -> _N:
+        try:
+            out = parse(value)
+            finite = math.isfinite(float(out))
+        except OverflowError:
+            finite = False
+        if not finite:
+            text = str(value) if not isinstance(value, int) or value.bit_length() < 128 else "a huge number"
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            raise ValueError(f"'{shown}' is not a finite number of a sensible size")
+        return out
+
+    return checked
+
+
+@_finite
 def parse_count(value: object) -> int:
     """``40M`` → 40_000_000; plain numbers pass through."""
     if isinstance(value, bool):
@@ -36,6 +62,7 @@ def parse_count(value: object) -> int:
     return int(float(m.group(1)) * _COUNT_SUFFIX[m.group(2).lower()])
 
 
+@_finite
 def parse_fraction(value: object) -> float:
     """``99.95%`` → 0.9995; ``0.04`` → 0.04."""
     if isinstance(value, bool):
@@ -52,6 +79,7 @@ def parse_fraction(value: object) -> float:
     return f / 100 if f > 1 else f
 
 
+@_finite
 def parse_duration(value: object) -> float:
     """``15m`` → 900.0 seconds; ``20ms`` → 0.02; ``0`` → 0."""
     if isinstance(value, bool):
@@ -65,6 +93,7 @@ def parse_duration(value: object) -> float:
     return float(m.group(1)) * _DURATION.get(m.group(2), 1.0)
 
 
+@_finite
 def parse_rate(value: object) -> float:
     """``800/s`` → 800.0 per second; ``12k/min`` → 200.0."""
     if isinstance(value, bool):
@@ -75,11 +104,15 @@ def parse_rate(value: object) -> float:
     m = re.fullmatch(r"([0-9.]+[kmb]?)/([a-z]+)", text)
     if not m or m.group(2) not in _PER:
         raise ValueError(f"expected a rate such as 800/s or 12k/min, got {value!r}")
-    count = float(m.group(1)[:-1]) * _COUNT_SUFFIX[m.group(1)[-1]] if m.group(1)[-1] in "kmb" \
-        else float(m.group(1))
+    try:
+        count = float(m.group(1)[:-1]) * _COUNT_SUFFIX[m.group(1)[-1]] if m.group(1)[-1] in "kmb" \
+            else float(m.group(1))
+    except ValueError:
+        raise ValueError(f"expected a rate such as 800/s or 12k/min, got {value!r}") from None
     return count / _PER[m.group(2)]
 
 
+@_finite
 def parse_growth(value: object) -> float:
     """``3%/month`` → 0.03 compound growth per month; ``40%/year`` → monthly equivalent."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -93,6 +126,7 @@ def parse_growth(value: object) -> float:
     return float((1 + rate) ** per_month - 1)
 
 
+@_finite
 def parse_size(value: object) -> int:
     """``500GB`` → bytes (decimal units; KiB/MiB/GiB binary)."""
     if isinstance(value, bool):
