@@ -137,3 +137,15 @@ def test_cli_normalize_and_profile(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "customer_id -> customer_city" in r.stdout and "wrote" in r.stdout
     assert "functional_dependencies" in (tmp_path / "s.yaml").read_text()
+
+
+def test_null_reference_keeps_rows(pg_cluster, tmp_path: Path) -> None:
+    """Guest orders (no customer): the NULL foreign key joins back as an outer join, lossless."""
+    path = tmp_path / "guest.csv"
+    path.write_text("order_id,customer_id,customer_name\n1,10,Ann\n2,,\n3,10,Ann\n4,11,Bo\n")
+    table = read_csv(path)
+    plan = normalize_table(table, fds=parse_fds(["order_id -> customer_id", "customer_id -> customer_name"],
+                                                table.columns), pg_cluster=pg_cluster)
+    assert {t["name"] for t in plan["tables"]} == {"orders", "customers"}
+    for p in plan["proofs"]:
+        assert p["lossless"] and p["table_rows"] == {"customers": 2, "orders": 4}, p

@@ -190,7 +190,10 @@ def join_back(meta: sa.MetaData, targets: Sequence[TargetTable], columns: Sequen
         shared = sorted(set(nxt.c.keys()) & covered)
         conds = [(nxt.c[c].is_not_distinct_from(where[c].c[c]) if c in nullable else nxt.c[c] == where[c].c[c])
                  for c in shared]
-        joined = joined.join(nxt, sa.and_(*conds) if conds else sa.true())
+        # A NULL reference has no row to join (the fill skips NULL keys): keep the row, as a
+        # nullable foreign key would.
+        outer = any(c in nullable for c in shared)
+        joined = joined.join(nxt, sa.and_(*conds) if conds else sa.true(), isouter=outer)
         names = list(nxt.c.keys())
         for c in names:
             where.setdefault(c, nxt)
