@@ -73,8 +73,12 @@ class DrillRun:
         self._timer.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         self.cleanup()
+        if self._timed_out and isinstance(exc, Exception) and not isinstance(exc, DrillTimeout):
+            # The watchdog killed the processes; whatever step failed first failed because of it.
+            raise DrillTimeout(f"{self.kind}: passed the drill's hard timeout of {self.timeout_s:.0f} s "
+                               f"(then: {type(exc).__name__}: {str(exc)[:200]})") from exc
 
     def _expire(self) -> None:
         self._timed_out = True
@@ -242,3 +246,12 @@ def processes_mentioning(text: str) -> list[int]:
             if text in cmd and int(entry.name) != os.getpid():
                 found.append(int(entry.name))
     return found
+
+
+def host_load() -> dict[str, Any]:
+    """Load on this host (other work competes for the same disk and cores during a measurement)."""
+    out: dict[str, Any] = {"loadavg_1m": round(os.getloadavg()[0], 2), "cpus": os.cpu_count()}
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        line = Path("/proc/pressure/io").read_text().splitlines()[0]
+        out["io_pressure_some_avg10"] = float(line.split()[1].split("=")[1])
+    return out

@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from dbwright.drills import calibration
-from dbwright.drills.common import DrillError, DrillRun, iso, now, ratio
+from dbwright.drills.common import DrillError, DrillRun, host_load, iso, now, ratio
 from dbwright.drills.pgsetup import (
     Repo,
     Restored,
@@ -104,6 +104,7 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
         t = time.monotonic()
         os.sync()
         sync_s = time.monotonic() - t
+        load_before = host_load()
         restored = Restored(run, cluster.ids, cluster.bindir)
         phases: dict[str, float] = {}
         t_restore = now()
@@ -190,6 +191,7 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
             "measured": {"rto_s": round(measured_total, 3),
                          "phases": {k: round(v, 3) for k, v in phases.items()}},
             "sync_before_restore_s": round(sync_s, 3),
+            "host_load": {"before_restore": load_before, "after_restore": host_load()},
             "raw_restore_s": raw_s,
             "drill_overhead_ratio": ratio(measured_total, raw_s) if raw_s else None,
             "drill_wall_s": round(now() - run.started, 3),
