@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from dbwright.design import Section
-from dbwright.render.sections.dr_ha import render_files, render_markdown
+from dbwright.render.sections.dr_ha import dr_files as _dr_files
+from dbwright.render.sections.dr_ha import render_plan_markdown
 from dbwright.spec import Positions, Spec, SpecError, load_spec
 from dbwright.stages.dr_ha import build_section
 
@@ -25,12 +26,12 @@ def plan_dr_file(path: str | Path) -> Section:
 
 
 def dr_markdown(section: Section) -> str:
-    return render_markdown(section)
+    return render_plan_markdown(section)
 
 
 def dr_files(section: Section) -> dict[str, str]:
-    """Generated configs and runbooks: relative path -> content."""
-    return render_files(section)
+    """Generated configs and runbooks: relative path -> content (in a design package: under dr/)."""
+    return _dr_files(section)
 
 
 def write_dr_files(section: Section, out_dir: str | Path) -> list[Path]:

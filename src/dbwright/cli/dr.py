@@ -34,7 +34,6 @@ def plan(spec: Path = typer.Argument(..., help="The requirements spec (YAML)."),
         data["files"] = sorted(dr_files(section))
         emit_json(data)
     else:
-        out.print(f"# {section.title}\n", markup=False)
         out.print(dr_markdown(section), markup=False)
         print_findings(section.findings)
     if has_errors(section.findings):

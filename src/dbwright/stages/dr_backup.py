@@ -144,7 +144,7 @@ def plan_backups(spec: Spec, inputs: DrInputs, provision_s: float, redirect_s: f
                                "+ WAL over the window × compression", **{k: round(v) for k, v in terms.items()},
                                compression_ratio=COMPRESSION_RATIO, diff_incr_share=share_day["value"],
                                pitr_window_s=pitr_s),
-            "footprint_12_months": q(fp_year, "B", "same, with size × (1 + monthly growth)^12",
+            "footprint_12_months": q(fp_year, "B", "footprint in 12 months: the same sum with size × (1 + monthly growth)^12",
                                      monthly_growth=inputs.growth["value"]),
             "backup_window": q(window, "s", "daily backup window = bytes copied per day / backup throughput",
                                bytes_copied=window_b, backup_throughput_bps=BACKUP_THROUGHPUT_BPS),
@@ -166,7 +166,7 @@ def plan_backups(spec: Spec, inputs: DrInputs, provision_s: float, redirect_s: f
     dec = Decision(
         topic="Backup schedule",
         choice=chosen["name"],
-        rationale=((f"Meets the logical-corruption RTO ({fmt_duration(rto_logical)}) with a predicted restore "
+        rationale=((f"Meets the logical-corruption RTO ({fmt_duration(rto_logical)}) with a predicted restore of "
                     if meeting else f"No schedule restores within the logical RTO ({fmt_duration(rto_logical)}); "
                     "this is the fastest, predicted ")
                    + f"{chosen['restore']['display']}; a year from now the PITR tier holds "

@@ -16,6 +16,14 @@ def _cell(x: Any) -> str:
     return "–" if x is None else str(x)
 
 
+def _short(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_short(x)}" for k, x in v.items()) + "}"
+    return str(v)
+
+
 def _table(header: list[str], rows: list[list[Any]]) -> str:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
@@ -30,8 +38,9 @@ def _formula(x: dict[str, Any]) -> str:
 
 
 def render_markdown(section: Section) -> str:
+    """The section body in DESIGN.md (the design template adds the summary, decisions and findings)."""
     d = section.data
-    parts = [section.summary, ""]
+    parts: list[str] = []
     parts += ["### Targets and predictions", "",
               _table(["disruption", "RPO target", "RPO predicted", "by", "RTO target", "RTO predicted", "by", "meets"],
                      [[r["disruption"], r["rpo_target"], r["rpo_predicted"], r["rpo_mechanism"], r["rto_target"],
@@ -92,16 +101,25 @@ def render_markdown(section: Section) -> str:
                   "Failover and failback runbook: `runbooks/region-failover.md`.", ""]
     elif m.get("note"):
         parts += ["### Multi-region", "", m["note"], ""]
-    parts += ["### Decisions", ""]
+    parts += ["Generated files (under `dr/`): " + ", ".join(f"`{k}`" for k in sorted(dr_files(section))), ""]
+    return "\n".join(parts)
+
+
+def render_plan_markdown(section: Section) -> str:
+    """A standalone DR plan (``dbwright dr plan``): summary, body, decisions with evidence, gaps."""
+    parts = [f"# {section.title}", "", section.summary, "", render_markdown(section), "## Decisions", ""]
     for dec in section.decisions:
         parts.append(f"- **{dec.topic}**: {dec.choice}. {dec.rationale}")
-        for a in dec.alternatives:
-            parts.append(f"  - not {a.name}: {a.why_not}")
+        parts += [f"  - trade-off: {t}" for t in dec.trade_offs]
+        parts += [f"  - not {a.name}: {a.why_not}" for a in dec.alternatives]
+        for ev in dec.evidence:
+            how = (f"`{ev.detail}` with {', '.join(f'{k}={_short(v)}' for k, v in ev.inputs.items())}"
+                   if ev.kind == "formula" else f"{ev.detail} ({ev.source or ev.kind})")
+            parts.append(f"  - evidence: {how}")
     if section.findings:
-        parts += ["", "### Gaps", ""]
+        parts += ["", "## Gaps", ""]
         parts += [f"- {f.severity.value} **{f.code}** {f.message} — fix: {f.remediation}" for f in section.findings]
-    parts += ["", "Generated files: " + ", ".join(f"`{k}`" for k in sorted(render_files(section))), ""]
-    return "\n".join(parts)
+    return "\n".join(parts) + "\n"
 
 
 def _runbook(title: str, steps: list[str]) -> str:
@@ -109,6 +127,12 @@ def _runbook(title: str, steps: list[str]) -> str:
 
 
 def render_files(section: Section) -> dict[str, str]:
+    """Configs and runbooks under ``dr/`` of the design package."""
+    return {f"dr/{k}": v for k, v in dr_files(section).items()}
+
+
+def dr_files(section: Section) -> dict[str, str]:
+    """Configs and runbooks, paths relative to a DR directory."""
     d = section.data
     files = render_configs(d["settings"])
     for kind, steps in d["pitr"]["runbooks"].items():
