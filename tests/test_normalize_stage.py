@@ -90,3 +90,20 @@ def test_bad_fd_in_spec_is_a_finding() -> None:
 
 def test_no_section_without_fds_or_joins() -> None:
     assert _run("version: 1\nproject: p\nentities:\n  A:\n    attributes: {x: int}\n") is None
+
+
+def test_design_files_for_decomposed_entity() -> None:
+    import sqlite3
+
+    from dbwright.render.sections.normalization import render_files
+
+    loaded = load_spec(ROOT / "examples" / "nosql-to-relational.yaml")
+    section = run(DesignContext(loaded.spec, loaded.positions))
+    files = render_files(section)
+    assert set(files) == {f"normalization/order_line_flat.bcnf.{d}.sql" for d in ("postgresql", "sqlite", "mysql")} \
+        | {"normalization/order_line_flat.fill.postgresql.sql"}
+    con = sqlite3.connect(":memory:")
+    con.executescript(files["normalization/order_line_flat.bcnf.sqlite.sql"])
+    tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
+    assert tables == {"customers", "orders", "products", "sellers", "order_lines", "ship_zip_countries"}
+    assert "split into 6 BCNF tables" in section.decisions[0].choice

@@ -21,7 +21,7 @@ from dbwright.inspect.profile import (
 from dbwright.model import DbwrightError, Finding, Location, Severity
 from dbwright.render.sections.normalization import render_report
 from dbwright.spec import load_spec_or_raise
-from dbwright.stages.normalization import analyze_entity, snake
+from dbwright.stages.normalization import analyze_entity, entity_types, propose_tables, snake, words
 from dbwright.theory.decompose import (
     bcnf_decompose,
     is_lossless,
@@ -184,44 +184,6 @@ def fd_analyze(path: str | Path) -> list[dict[str, Any]]:
 
 # --- from a relation with FDs to proposed tables ---------------------------------------------
 
-_ID_WORDS = {"id", "code", "sku", "key", "no", "number", "num", "uuid", "ref", "email"}
-
-
-def _words(name: str) -> list[str]:
-    import re
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
-    return [w for w in re.split(r"[^a-z0-9]+", spaced) if w]
-
-
-def _plural(word: str) -> str:
-    if word.endswith(("s", "x", "ch", "sh")):
-        return word + "es"
-    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
-
-
-def _table_name(key: list[str], fallback: str, used: set[str]) -> str:
-    words: list[str] = []
-    for col in key:
-        for w in _words(col):
-            if w not in _ID_WORDS and w not in words:
-                words.append(w)
-    base = "_".join([*words[:-1], _plural(words[-1])]) if words else fallback
-    name, n = base, 2
-    while name in used:
-        name, n = f"{base}_{n}", n + 1
-    used.add(name)
-    return name
-
-
-def _pick_pk(keys: list[list[str]]) -> list[str]:
-    def rank(k: list[str]) -> tuple[int, int]:
-        idish = all(set(_words(c)) & (_ID_WORDS - {"email"}) for c in k)
-        return (len(k), 0 if idish else 1)
-    return sorted(keys, key=rank)[0]
-
-
 def plan_tables(name: str, attributes: list[str], fds: list[FD], target: str = "3nf",
                 used: set[str] | None = None, main_name: str | None = None) -> dict[str, Any]:
     """Decompose a relation (3NF synthesis or BCNF) into proposed tables with keys and foreign keys.
@@ -232,25 +194,9 @@ def plan_tables(name: str, attributes: list[str], fds: list[FD], target: str = "
         raise DbwrightError(f"--target must be 3nf or bcnf, got {target!r}")
     report = analyze(attributes, fds)
     d = synthesize_3nf(attributes, fds) if target == "3nf" else bcnf_decompose(attributes, fds)
-    used = used if used is not None else set()
-    used.add(name)
-    whole_keys = [set(k) for k in report.keys]
-    targets: list[TargetTable] = []
-    for rel in d.relations:
-        keys = rel.keys or [rel.attributes]
-        pk = _pick_pk(keys)
-        if main_name and main_name not in used and any(k <= set(rel.attributes) for k in whole_keys):
-            tname = main_name
-            used.add(main_name)
-        else:
-            tname = _table_name(pk, f"{name}_{len(targets) + 1}", used)
-        targets.append(TargetTable(tname, rel.attributes, pk, [k for k in keys if k != pk], [], rel.reason))
-    for t in targets:
-        for other in targets:
-            if other is t or set(other.primary_key) == set(t.primary_key):
-                continue
-            if set(other.primary_key) <= set(t.columns) and not set(other.columns) <= set(t.columns):
-                t.foreign_keys.append((other.primary_key, other.name, other.primary_key))
+    tables = propose_tables(name, [(r.attributes, r.keys or [r.attributes], r.reason) for r in d.relations],
+                            [ordered(k, attributes) for k in report.keys], used, main_name)
+    targets = [TargetTable.from_dict(t) for t in tables]
     return {
         "relation": name, "attributes": attributes, "target": target,
         "normal_form": report.normal_form,
@@ -394,11 +340,6 @@ def normalize_documents(docs: list[dict[str, Any]], root: str, target: str = "3n
 
 # --- specs, profiling, output -----------------------------------------------------------------
 
-_SPEC_TYPES = {"int": "int", "bigint": "int", "smallint": "int", "decimal": "float", "money": "float",
-               "float": "float", "bool": "bool", "date": "date", "timestamp": "timestamp", "datetime": "timestamp",
-               "ref": "int"}
-
-
 def normalize_spec(path: str | Path, target: str = "3nf") -> dict[str, Any]:
     """Decompose every spec entity that declares functional dependencies (DDL, reasoning, no data)."""
     spec, _ = load_spec_or_raise(path)
@@ -414,8 +355,7 @@ def normalize_spec(path: str | Path, target: str = "3nf") -> dict[str, Any]:
         attrs = info["attributes"]
         fds = _fds(entity.functional_dependencies, attrs, f"entities.{name}")
         plan = plan_tables(snake(name), attrs, fds, target, used)
-        types = {a: _SPEC_TYPES.get(entity.attributes[a].type, "text") if a in entity.attributes else "int"
-                 for a in attrs}
+        types = entity_types(entity, attrs)
         source = FlatSource(snake(name), attrs, types, [])
         targets: list[TargetTable] = plan["tables"]
         plan["tables"] = [t.to_dict() for t in targets]
@@ -495,7 +435,7 @@ def write_spec_fds(result: dict[str, Any], spec_path: str | Path, min_score: flo
         doc = {"version": 1, "project": result["table"].replace("_", "-"), "entities": {}}
     if not isinstance(doc, dict) or not isinstance(doc.get("entities", {}), dict):
         raise DbwrightError(f"{p}: not a dbwright spec (a mapping with 'entities')")
-    entity_name = "".join(w.capitalize() for w in _words(result["table"])) or "Data"
+    entity_name = "".join(w.capitalize() for w in words(result["table"])) or "Data"
     entities = doc.setdefault("entities", {})
     entity = entities.setdefault(entity_name, {})
     attrs = entity.setdefault("attributes", {})

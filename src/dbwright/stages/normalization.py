@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from dbwright.design import Section
@@ -18,7 +19,7 @@ from dbwright.spec.models import AccessPattern, Entity, Spec
 from dbwright.stages.context import DesignContext
 from dbwright.theory.decompose import bcnf_decompose, synthesize_3nf
 from dbwright.theory.fd import FDError, canonical_cover, ordered, parse_fds
-from dbwright.theory.normal_forms import analyze
+from dbwright.theory.normal_forms import analyze, is_bcnf_relation
 
 HOT_READS_PER_S = 50.0
 BENEFIT_RATIO = 10.0
@@ -43,7 +44,14 @@ def analyze_entity(name: str, entity: Entity) -> dict[str, Any]:
     report = analyze(attrs, fds)
     synth = synthesize_3nf(attrs, fds)
     bcnf = bcnf_decompose(attrs, fds) if len(attrs) <= 22 else None
+    synth_bcnf = all(len(r.attributes) <= 20 and is_bcnf_relation(r.attributes, fds) for r in synth.relations)
+    chosen = bcnf if bcnf is not None and not bcnf.lost and not synth_bcnf else synth
+    keys = [ordered(k, attrs) for k in report.keys]
+    tables = propose_tables(snake(name), [(r.attributes, r.keys or [r.attributes], r.reason)
+                                          for r in chosen.relations], keys)
     return {
+        "proposed": {"target": "bcnf" if chosen is bcnf or synth_bcnf else "3nf", "tables": tables,
+                     "types": entity_types(entity, attrs)},
         "entity": name, "attributes": attrs, "normal_form": report.normal_form,
         "candidate_keys": [ordered(k, attrs) for k in report.keys],
         "prime_attributes": ordered(report.prime, attrs),
@@ -63,13 +71,15 @@ def _entity_decision(info: dict[str, Any]) -> Decision:
     n3 = len(info["synthesis_3nf"])
     bcnf = info["bcnf"]
     lost = bcnf["lost_dependencies"] if bcnf else []
+    prop = info["proposed"]
+    names = ", ".join(t["name"] for t in prop["tables"])
     if nf == "BCNF":
         choice = f"{info['entity']}: keep as one table (BCNF)"
-    elif lost:
-        choice = f"{info['entity']}: split into {n3} tables by 3NF synthesis (BCNF would lose {', '.join(lost)})"
+    elif lost and prop["target"] == "3nf":
+        choice = (f"{info['entity']}: split into {n3} tables by 3NF synthesis ({names}); "
+                  f"BCNF would lose {', '.join(lost)}")
     else:
-        target = len(bcnf["relations"]) if bcnf else n3
-        choice = f"{info['entity']}: split into {target} tables (BCNF, dependency-preserving)"
+        choice = f"{info['entity']}: split into {len(prop['tables'])} BCNF tables ({names}), dependency-preserving"
     first = info["violations"][:3]
     rationale = (f"keys {', '.join('(' + ', '.join(k) + ')' for k in info['candidate_keys'])}; normal form {nf}"
                  + ("; " + "; ".join(f"{v['dependency']} breaks {v['form']}: {v['reason']}" for v in first)
@@ -88,6 +98,88 @@ def _entity_decision(info: dict[str, Any]) -> Decision:
         evidence=[Evidence.formula("normal form from candidate keys and the declared FDs (closure, Lucchesi–Osborn "
                                    "keys, 3NF synthesis, BCNF split; lossless by the chase)", nf,
                                    fds=info["minimal_cover"])])
+
+
+# --- proposed tables -----------------------------------------------------------------------------
+
+ID_WORDS = {"id", "code", "sku", "key", "no", "number", "num", "uuid", "ref", "email"}
+
+
+def words(name: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return [w for w in re.split(r"[^a-z0-9]+", spaced) if w]
+
+
+def plural(word: str) -> str:
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def table_name(key: Sequence[str], fallback: str, used: set[str]) -> str:
+    """Name a table after the non-identifier words of its key (customer_id → customers)."""
+    found: list[str] = []
+    for col in key:
+        for w in words(col):
+            if w not in ID_WORDS and w not in found:
+                found.append(w)
+    base = "_".join([*found[:-1], plural(found[-1])]) if found else fallback
+    name, n = base, 2
+    while name in used:
+        name, n = f"{base}_{n}", n + 1
+    used.add(name)
+    return name
+
+
+def pick_primary_key(keys: Sequence[Sequence[str]]) -> list[str]:
+    """The shortest key, preferring identifier-like columns (ids, codes) over names or emails."""
+    def rank(k: Sequence[str]) -> tuple[int, int]:
+        idish = all(set(words(c)) & (ID_WORDS - {"email"}) for c in k)
+        return (len(k), 0 if idish else 1)
+    return list(sorted(keys, key=rank)[0])
+
+
+def propose_tables(name: str, relations: Sequence[tuple[list[str], list[list[str]], str]],
+                   whole_keys: Sequence[Sequence[str]], used: set[str] | None = None,
+                   main_name: str | None = None) -> list[dict[str, Any]]:
+    """Tables for the relations of a decomposition: names, primary key, unique keys, foreign keys.
+
+    A relation references another when it holds that relation's primary key (and is not contained
+    in it). ``main_name`` names the relation holding a key of the whole; ``used`` avoids clashes.
+    """
+    used = used if used is not None else set()
+    used.add(name)
+    whole = [set(k) for k in whole_keys]
+    tables: list[dict[str, Any]] = []
+    for attrs, keys, reason in relations:
+        pk = pick_primary_key(keys)
+        if main_name and main_name not in used and any(k <= set(attrs) for k in whole):
+            tname = main_name
+            used.add(main_name)
+        else:
+            tname = table_name(pk, f"{name}_{len(tables) + 1}", used)
+        tables.append({"name": tname, "columns": list(attrs), "primary_key": pk,
+                       "unique": [list(k) for k in keys if list(k) != pk], "reason": reason, "foreign_keys": []})
+    for t in tables:
+        for other in tables:
+            if other is t or set(other["primary_key"]) == set(t["primary_key"]):
+                continue
+            if set(other["primary_key"]) <= set(t["columns"]) and not set(other["columns"]) <= set(t["columns"]):
+                t["foreign_keys"].append({"columns": other["primary_key"], "references": other["name"],
+                                          "referenced_columns": other["primary_key"]})
+    return tables
+
+
+SPEC_KINDS = {"int": "int", "bigint": "int", "smallint": "int", "decimal": "float", "money": "float",
+              "float": "float", "bool": "bool", "date": "date", "timestamp": "timestamp", "datetime": "timestamp",
+              "ref": "int"}
+
+
+def entity_types(entity: Entity, attrs: Sequence[str]) -> dict[str, str]:
+    return {a: SPEC_KINDS.get(entity.attributes[a].type, "text") if a in entity.attributes else "int"
+            for a in attrs}
 
 
 # --- denormalization ---------------------------------------------------------------------------
