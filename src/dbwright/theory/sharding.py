@@ -40,7 +40,7 @@ def _hash(key: int, salt: str = "") -> int:
     return int.from_bytes(hashlib.blake2b(f"{salt}{key}".encode(), digest_size=8).digest(), "big")
 
 
-def simulate_balance(n_keys: int, s: float, shards: int, events: int = 200_000, seed: int = 11,
+def simulate_balance(n_keys: int, s: float, shards: int, events: int | None = None, seed: int = 11,
                      placement: str = "hash", max_keys: int = 200_000) -> Balance:
     """Load per shard when ``events`` accesses with Zipf(s) key popularity hit ``shards`` shards.
 
@@ -49,6 +49,8 @@ def simulate_balance(n_keys: int, s: float, shards: int, events: int = 200_000, 
     current writes land on one shard).
     """
     rng = random.Random(seed)
+    # enough events that sampling noise stays ~2% per shard: 2000 per shard, 200k..2M
+    events = events or int(min(2_000_000, max(200_000, 2000 * shards)))
     k = int(min(n_keys, max_keys))
     shard_load = [0] * shards
     if placement == "range-monotonic":
