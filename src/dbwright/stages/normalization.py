@@ -223,7 +223,8 @@ def denormalization_options(spec: Spec) -> list[dict[str, Any]]:
         ents = _entities_in(ap, spec)
         if len(ents) < 2:
             continue
-        aggregate = bool(re.search(r"\bgroup\s+by\b|\b(sum|count|avg|min|max)\s*\(", ap.sql, re.IGNORECASE))
+        aggregate = bool(re.search(r"\bgroup\s+by\b|\bdistinct\s+on\b|\b(sum|count|avg|min|max)\s*\(",
+                                   ap.sql, re.IGNORECASE))
         writes = {e: _write_rate(spec, e) for e in ents}
         updates = {e: _update_rate(spec, e) for e in ents}
         rows = {e: spec.entities[e].rows for e in ents}
@@ -244,8 +245,9 @@ def denormalization_options(spec: Spec) -> list[dict[str, Any]]:
             cost = updates[parent] * fan_out + writes[child]
             how = (f"copy the needed {parent} columns into {child}; a trigger on {parent} updates "
                    f"~{fan_out:.0f} {child} rows per change, new {child} rows copy them on insert")
-            cost_text = (f"{updates[parent]:g} {parent} updates/s × {fan_out:.1f} {child} rows each "
-                         f"+ {writes[child]:g} inserts/s = {cost:.1f} extra row writes/s")
+            cost_text = (f"{updates[parent]:g} {parent} updates/s × {fan_out:.1f} {child} rows rewritten each "
+                         f"+ {writes[child]:g} {child} inserts/s each looking up {parent} "
+                         f"= {cost:.1f} extra row operations/s")
         joins_saved = ap.rate * (len(ents) - 1)
         ratio = joins_saved / cost if cost > 0 else float("inf")
         recommend = ap.rate >= HOT_READS_PER_S and ratio >= BENEFIT_RATIO
@@ -299,8 +301,12 @@ def run(ctx: DesignContext) -> Section | None:
         return None
     below = [e["entity"] for e in entities if e["normal_form"] not in ("3NF", "BCNF")]
     rec = [o for o in options if o["recommended"]]
-    summary = (f"{len(entities)} entit{'y' if len(entities) == 1 else 'ies'} with declared FDs"
-               + (f" ({', '.join(below)} below 3NF)" if below else "")
-               + f"; {len(rec)} of {len(options)} joining access patterns worth denormalizing")
+    parts = []
+    if entities:
+        parts.append(f"{len(entities)} entit{'y' if len(entities) == 1 else 'ies'} with declared FDs"
+                     + (f" ({', '.join(below)} below 3NF)" if below else " (all in 3NF or better)"))
+    if options:
+        parts.append(f"{len(rec)} of {len(options)} joining access patterns worth denormalizing")
+    summary = "; ".join(parts)
     return Section("normalization", "Normalization and denormalization", summary, decisions, findings,
                    {"entities": entities, "denormalization": options})
