@@ -224,9 +224,11 @@ def restore_throughput(spec: Spec) -> dict[str, Any]:
         return cited(float(spec.dr.restore_throughput), "B/s", "restore throughput given in dr.restore_throughput",
                      "spec")
     return cited(recovery.RESTORE_THROUGHPUT_BPS, "B/s",
-                 "pgBackRest 2.45 restore, process-max=2: 2.25 GB in 12.9 s (pgbench data, compresses 10–20×; "
-                 "real data may be slower — run `dbwright drill pitr` to measure)",
-                 "measured on Debian 12 / PostgreSQL 15.18 (shared/DRILL-RECIPES.md)")
+                 "pgBackRest 2.45 effective restore throughput (restore + startup fsync), process-max=2, zst, "
+                 "on data that compresses like real tables: 991 MB → 132.5 MB/s, disk-bound at 137 MB/s; "
+                 "your hardware differs — give dr.restore_throughput or run `dbwright drill pitr`",
+                 "measured by the pitr drill calibration on a 2-core Debian 12 VM, PostgreSQL 15 "
+                 "(src/dbwright/drills/calibration.py, bench/dr)")
 
 
 # Assumption: a logical error (bad deploy, DELETE without WHERE) is noticed within an hour.

@@ -138,6 +138,11 @@ def derive_inputs(spec: Spec, engine_hint: str | None = None) -> DrInputs:
     dr = spec.dr
     assumptions: list[str] = []
     engine = dr.engine if dr.engine != "decide" else (engine_hint or "postgresql")
+    family = {"mysql": "mariadb", "timescaledb": "postgresql", "citus": "postgresql"}
+    if engine in family:
+        if family[engine] != engine and engine != "mysql":
+            assumptions.append(f"{engine} runs on PostgreSQL: the PostgreSQL plan applies")
+        engine = family[engine]
     if engine not in ("postgresql", "mariadb"):
         assumptions.append(f"the technology stage chose {engine}; the DR plan covers PostgreSQL/MariaDB "
                            "and plans for PostgreSQL")

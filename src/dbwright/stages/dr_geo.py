@@ -222,3 +222,43 @@ def failover_runbook(primary: str, dr: str, tier: str) -> dict[str, list[str]]:
             f"Restore the {dr} cluster to standby_cluster mode and re-check archiving to both repositories.",
         ],
     }
+
+
+# Approximate: t4g.small on-demand ≈ $0.0168/h (https://aws.amazon.com/ec2/pricing/on-demand/) for an
+# HAProxy or extra etcd instance.
+SMALL_USD_MONTH = 0.0168 * 730
+
+
+def plan_cost(spec: Spec, inputs: DrInputs, ha: dict[str, Any], backups: dict[str, Any],
+              geo_data: dict[str, Any]) -> tuple[Decision, dict[str, Any]]:
+    """Monthly cost of the DR/HA infrastructure vs the spec's budget."""
+    size_gb = inputs.size_b / 1e9
+    node = NODE_USD_MONTH + size_gb * 1.2 * GP3_USD_GB_MONTH
+    chosen = next(s for s in backups["strategies"] if s["key"] == backups["chosen"])
+    extra_voters = max(0, ha.get("dcs_voters", 3) - 3)
+    terms = {
+        "database_nodes": ha["nodes"] * node,
+        "routers": ha.get("routers", 0) * SMALL_USD_MONTH if ha["nodes"] > 1 else 0.0,
+        "extra_dcs_voters": extra_voters * SMALL_USD_MONTH,
+        "backups_pitr_tier": chosen["footprint_now"]["value"] / 1e9 * S3_USD_GB_MONTH,
+        "backups_compliance_tier": backups["compliance_storage"]["monthly_cost"]["value"],
+        "dr_tier": next((t["cost"]["value"] for t in geo_data.get("tiers", []) if t["tier"] == geo_data.get("tier")),
+                        0.0),
+    }
+    total = sum(terms.values())
+    budget = spec.budget.monthly_usd
+    cost = q(total, "USD/month", "cost = nodes × (instance + gp3 storage) + routers + extra voters + backup storage "
+             "+ DR tier (approximate AWS on-demand prices)", **{k: round(v, 2) for k, v in terms.items()},
+             node_usd_month=round(node, 2), budget_usd_month=budget)
+    dec = Decision(
+        topic="DR/HA cost",
+        choice=f"≈ {cost['display']}" + (f" of a {budget:,.0f} USD/month budget" if budget else ""),
+        rationale="Sum of the planned nodes, routers, DCS voters, backup storage and the DR tier at approximate "
+                  "on-demand prices; reserved instances or savings plans cut the compute part by ~30–60%.",
+        trade_offs=["prices are approximate list prices for one region; data transfer beyond WAL shipping and "
+                    "support plans are not included"],
+        alternatives=[Alternative("a managed service (RDS/Aurora, Cloud SQL)", "trades per-hour premium for less "
+                                  "operations; the technology stage weighs it")],
+        evidence=[evidence_of(cost)],
+    )
+    return dec, {"monthly": cost, "budget_usd_month": budget}

@@ -20,7 +20,7 @@ from dbwright.stages.context import DesignContext
 from dbwright.stages.dr_availability import plan_ha
 from dbwright.stages.dr_backup import plan_backups, plan_delayed_replica, restore_throughput
 from dbwright.stages.dr_common import derive_inputs, q
-from dbwright.stages.dr_geo import jurisdiction, plan_geo
+from dbwright.stages.dr_geo import jurisdiction, plan_cost, plan_geo
 from dbwright.stages.dr_pitr import choose_archive_timeout, mariadb_plan, pitr_runbooks
 from dbwright.theory import geo, recovery
 
@@ -31,7 +31,7 @@ def run(ctx: DesignContext) -> Section | None:
     tech = ctx.section("technology")
     hint = None
     if tech is not None:
-        engine = tech.data.get("engine") or tech.data.get("primary")
+        engine = tech.data.get("recommended") or tech.data.get("engine")
         hint = engine if isinstance(engine, str) else None
     return build_section(ctx.spec, ctx.positions, hint)
 
@@ -63,7 +63,11 @@ def build_section(spec: Spec, positions: Positions | None = None, engine_hint: s
         mdec, mdata = mariadb_plan(spec, inputs, mq)
         decisions.append(mdec)
         pitr["mariadb"] = mdata
+    cost_dec, cost = plan_cost(spec, inputs, ha, backups, geo_data)
+    decisions.append(cost_dec)
     facts = build_facts(spec, inputs, ha, geo_data, archive, chosen, backups)
+    facts.cost_usd_month = cost["monthly"]["value"]
+    facts.budget_usd_month = cost["budget_usd_month"]
     findings = check(facts, positions)
     settings = config_settings(spec, inputs, ha, geo_data, archive, backups)
     data = {
@@ -72,7 +76,7 @@ def build_section(spec: Spec, positions: Positions | None = None, engine_hint: s
                    "wal_rate": inputs.wal_rate, "wal_per_day": inputs.wal_per_day,
                    "restore_throughput": restore_bps, "rpo": inputs.rpo, "rto": inputs.rto,
                    "assumptions": inputs.assumptions},
-        "backups": backups, "pitr": pitr, "ha": ha, "multi_region": geo_data,
+        "backups": backups, "pitr": pitr, "cost": cost, "ha": ha, "multi_region": geo_data,
         "targets": targets_table(inputs, ha, geo_data, archive, chosen, backups),
         "facts": facts.__dict__, "settings": settings,
     }

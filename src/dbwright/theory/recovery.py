@@ -15,18 +15,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # --- restore defaults -----------------------------------------------------------------------
-# pgBackRest 2.45 restore, measured on these machines (shared/DRILL-RECIPES.md §1.3/§5.1):
+# pgBackRest 2.45 restore on pgbench data, measured on these machines (shared/DRILL-RECIPES.md):
 # 2.25 GB restored in 12.9 s with process-max=2 -> 174 MB/s; 21.8 s with process-max=1 -> 103 MB/s.
-# Measured on pgbench data (compresses 10-20x), so real, less compressible data is likely slower.
-RESTORE_THROUGHPUT_BPS: float = 2.25e9 / 12.9
+# pgbench data compresses 10-20x, so these overstate real restores; kept for reference.
+RESTORE_THROUGHPUT_PGBENCH_BPS: float = 2.25e9 / 12.9
 RESTORE_THROUGHPUT_PER_PROCESS_BPS: float = 2.25e9 / 21.8
+# Default: effective restore throughput on data that compresses like real tables (half random bytes,
+# half hex text), process-max=2, zst, measured by the pitr drill's calibration run (991 MB: restore
+# 5.67 s + size-dependent startup fsync -> 132.5 MB/s; disk sustained write 137 MB/s; 135 MB/s used).
+# Source: src/dbwright/drills/calibration.py and bench/dr (2-core Debian 12 VM, 2026-11-25).
+RESTORE_THROUGHPUT_BPS: float = 135e6
 # WAL replay is single-threaded. pgsql-general "Is there a way to speed up WAL replay?" (2018,
 # https://postgrespro.com/list/id/CAEepm=0_QgthfHxmCuCtDtLVorn86sxH5=UZBfSz_Mwr73mcZw@mail.gmail.com):
 # "replays about 3-4 WAL files per second" of 16 MB -> 48-64 MB/s; the lower end is used.
 REPLAY_RATE_BPS: float = 3 * 16 * 2**20
-# Start of the restored cluster + end of recovery + promotion, measured 0.64 s on a 307 MB restore
-# (DRILL-RECIPES §5.1: "restore 1.80 s + replay/promote 0.64 s").
-STARTUP_S: float = 0.64
+# Start of the restored cluster + end of recovery + promotion, fixed part: 0.27, 0.28, 0.34 s in three
+# 39 MB restores (pitr/disaster drills, drills/calibration.py); the size-dependent fsync of the data
+# directory at recovery start is inside RESTORE_THROUGHPUT_BPS. (A 307 MB restore showed 0.64 s in
+# DRILL-RECIPES §5.1, fsync included.)
+STARTUP_S: float = 0.3
 # Restore into a new directory on a host that already exists (drills, pre-provisioned standby host).
 PROVISION_EXISTING_HOST_S: float = 0.0
 # Assumption, not measured here: launching a cloud VM with a disk and the database packages takes
@@ -80,7 +87,7 @@ def predict_restore(size_bytes: float, restore_throughput_bps: float = RESTORE_T
     (WAL since the backup / replay rate, plus starting and promoting the cluster), ``verify``,
     ``redirect`` (point clients at it). ``verify`` and ``redirect`` default to 0, as in a drill.
 
-    >>> round(predict_restore(2.25e9).phases["copy"], 1)
+    >>> round(predict_restore(2.25e9, RESTORE_THROUGHPUT_PGBENCH_BPS).phases["copy"], 1)
     12.9
     """
     if size_bytes < 0 or wal_bytes_to_replay < 0:

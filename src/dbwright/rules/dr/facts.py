@@ -40,6 +40,8 @@ class DrFacts:
     availability_target: float | None = None
     wal_rate_bps: float | None = None
     replay_rate_bps: float | None = None
+    cost_usd_month: float | None = None
+    budget_usd_month: float | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DrFacts:
