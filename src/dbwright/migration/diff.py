@@ -1,0 +1,452 @@
+"""Schema diff: load both sides into a throwaway PostgreSQL, read the catalogs, produce operations
+in dependency order.
+
+Renames come only from an explicit rename map (``{"table.old": "new", "old_table": "new_table"}``);
+a dropped and an added column of the same type in one table become a *prompt* in the result
+("did you mean a rename?") — the diff never turns a rename into a silent drop and add without
+saying so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from dbwright.migration import ops as o
+from dbwright.migration.catalog import Column, Schema, Table, read_schema
+from dbwright.model import DbwrightError
+
+
+@dataclass
+class DiffResult:
+    ops: list[o.Op] = field(default_factory=list)
+    prompts: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+    old: Schema | None = None
+    new: Schema | None = None
+    renames: dict[str, str] = field(default_factory=dict)
+
+    def sql(self) -> str:
+        return "".join(s + ";\n" for op in self.ops for s in op.sql())
+
+
+def _split(key: str) -> tuple[str, str]:
+    nsp, name = key.split(".", 1)
+    return nsp, name
+
+
+def _tn(key: str) -> tuple[str | None, str]:
+    nsp, name = _split(key)
+    return (None if nsp == "public" else nsp), name
+
+
+def column_type_spec(c: Column) -> str:
+    spec = c.type
+    if c.identity:
+        spec += " GENERATED " + ("ALWAYS" if c.identity == "a" else "BY DEFAULT") + " AS IDENTITY"
+    if c.generated == "s" and c.default:
+        spec += f" GENERATED ALWAYS AS ({c.default}) STORED"
+    return spec
+
+
+def create_table_sql(t: Table) -> str:
+    from sqlalchemy.dialects import postgresql
+
+    if t.partition_of:
+        parent, bound = t.partition_of.split(" ", 1)
+        return f"CREATE TABLE {o.qname(t.schema, t.name)} PARTITION OF {_qkey(parent)} {bound}"
+    md = sa.MetaData()
+    cols = [sa.Column(c.name, o._RawType(column_type_spec(c)), nullable=not c.not_null,
+                      server_default=sa.text(c.default) if c.default and not c.generated and not c.identity
+                      else None)
+            for c in sorted(t.columns.values(), key=lambda c: c.position) if c.local]
+    prefixes = ["UNLOGGED"] if t.unlogged else []
+    table = sa.Table(t.name, md, *cols, schema=None if t.schema == "public" else t.schema, prefixes=prefixes)
+    text = str(sa.schema.CreateTable(table).compile(dialect=postgresql.dialect())).strip()
+    if t.inherits:
+        text += f" INHERITS ({', '.join(_qkey(p) for p in t.inherits)})"
+    if t.kind == "p" and t.ddl_hint:
+        text += f" PARTITION BY {t.ddl_hint}"
+    return text
+
+
+def _qkey(key: str) -> str:
+    nsp, name = _split(key)
+    return o.qname(nsp, name)
+
+
+def parse_renames(items: list[str] | dict[str, str] | None) -> dict[str, str]:
+    if not items:
+        return {}
+    if isinstance(items, dict):
+        return {k.lower(): v.lower() for k, v in items.items()}
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise DbwrightError(f"bad rename {item!r}: use table.old_column=new_column or old_table=new_table")
+        k, v = item.split("=", 1)
+        out[k.strip().lower()] = v.strip().lower()
+    return out
+
+
+def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None) -> DiffResult:
+    renames = renames or {}
+    res = DiffResult(old=old, new=new, renames=renames)
+    pre: list[o.Op] = []
+    late_idx: list[o.Op] = []
+    create: list[o.Op] = []
+    columns: list[o.Op] = []
+    constraints: list[o.Op] = []
+    late: list[o.Op] = []
+    drops: list[o.Op] = []
+    res.unsupported += [u for u in new.unsupported if u not in old.unsupported]
+
+    # table renames: old key -> new key
+    table_map: dict[str, str] = {}
+    for key in old.tables:
+        nsp, name = _split(key)
+        target = renames.get(name) or renames.get(key)
+        if target and "." not in target:
+            table_map[key] = f"{nsp}.{target}"
+    changed_tables: set[str] = set()
+
+    for nsp in sorted(new.schemas - old.schemas):
+        create.append(o.RawSQL(f"CREATE SCHEMA IF NOT EXISTS {o.quote(nsp)}", f"DROP SCHEMA IF EXISTS {o.quote(nsp)}",
+                               note=f"create schema {nsp}"))
+    for ext, nsp in sorted(new.extensions.items()):
+        if ext not in old.extensions:
+            create.append(o.RawSQL(f"CREATE EXTENSION IF NOT EXISTS {o.quote(ext)} WITH SCHEMA {o.quote(nsp)}",
+                                   f"DROP EXTENSION IF EXISTS {o.quote(ext)}", note=f"create extension {ext}"))
+    for key, labels in new.enums.items():
+        if key not in old.enums:
+            vals = ", ".join("'" + v.replace("'", "''") + "'" for v in labels)
+            create.append(o.RawSQL(f"CREATE TYPE {_qkey(key)} AS ENUM ({vals})", f"DROP TYPE IF EXISTS {_qkey(key)}",
+                                   note=f"create enum {key}"))
+            continue
+        cur = old.enums[key]
+        if [v for v in cur if v in labels] != [v for v in labels if v in cur] or set(cur) - set(labels):
+            res.unsupported.append(f"enum {key}: values removed or reordered (needs a new type and a column swap)")
+            continue
+        for i, v in enumerate(labels):
+            if v not in cur:
+                where = f" AFTER '{labels[i - 1]}'" if i > 0 else f" BEFORE '{labels[1]}'" if len(labels) > 1 else ""
+                create.append(o.RawSQL(f"ALTER TYPE {_qkey(key)} ADD VALUE IF NOT EXISTS '{v}'{where}",
+                                       note=f"add enum value {key}.{v} (cannot be removed again)",
+                                       in_transaction=False))
+    for key, typ in new.sequences.items():
+        if key not in old.sequences:
+            create.append(o.RawSQL(f"CREATE SEQUENCE IF NOT EXISTS {_qkey(key)} AS {typ}",
+                                   f"DROP SEQUENCE IF EXISTS {_qkey(key)}", note=f"create sequence {key}"))
+    for key in old.sequences:
+        if key not in new.sequences:
+            drops.append(o.RawSQL(f"DROP SEQUENCE IF EXISTS {_qkey(key)}", note=f"drop sequence {key}", lossy=True))
+
+    # functions before tables that may use them in defaults; bodies are not checked at creation
+    for sig, (fdef, result) in new.functions.items():
+        cur = old.functions.get(sig)
+        if cur and cur[0] == fdef:
+            continue
+        if cur and cur[1] != result:
+            pre.append(o.RawSQL(f"DROP FUNCTION IF EXISTS {sig} CASCADE", note=f"drop function {sig} (result changes)"))
+        create.append(o.RawSQL(fdef.strip(), f"DROP FUNCTION IF EXISTS {sig}" if not cur else None,
+                               note=f"create or replace function {sig}"))
+    for sig in old.functions:
+        if sig not in new.functions:
+            drops.append(o.RawSQL(f"DROP FUNCTION IF EXISTS {sig}", old.functions[sig][0], note=f"drop function {sig}"))
+
+    renamed_targets = set(table_map.values())
+    for key, t in new.tables.items():
+        old_key = next((k for k, v in table_map.items() if v == key), key)
+        if old_key not in old.tables:
+            for seq, (col, typ) in t.owned_sequences.items():
+                if seq not in {k for ot_ in old.tables.values() for k in ot_.owned_sequences}:
+                    create.append(o.RawSQL(f"CREATE SEQUENCE IF NOT EXISTS {_qkey(seq)} AS {typ}",
+                                           note=f"sequence {seq}"))
+                    late.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(seq)} OWNED BY {_qkey(key)}.{o.quote(col)}",
+                                         note=f"sequence {seq} owned by {key}.{col}"))
+            create.append(o.CreateTable(*_tn(key), create_table_sql(t)))
+            for c in t.constraints.values():
+                constraints.extend(_add_constraint(t, c, new_table=True))
+            for iname, idef in t.indexes.items():
+                late.append(o.CreateIndex(iname, t.name, idef, concurrently=False, schema=_tn(key)[0]))
+            if t.comment:
+                late.append(o.RawSQL(f"COMMENT ON TABLE {_qkey(key)} IS {_lit(t.comment)}", note="comment"))
+            for cn, com in t.column_comments.items():
+                late.append(o.RawSQL(f"COMMENT ON COLUMN {_qkey(key)}.{o.quote(cn)} IS {_lit(com)}", note="comment"))
+            if t.rls:
+                late.append(o.RawSQL(f"ALTER TABLE {_qkey(key)} ENABLE ROW LEVEL SECURITY", note="enable RLS"))
+            continue
+        ot = old.tables[old_key]
+        if old_key != key:
+            create.append(o.RenameTable(ot.name, t.name, _tn(key)[0]))
+        _diff_table(ot, t, renames, res, columns, constraints, late, drops, pre, changed_tables)
+    for key, t in old.tables.items():
+        if key not in new.tables and key not in table_map:
+            (pre if key in new.views else drops).append(o.DropTable(*_tn(key), create_table_sql(t)))
+            changed_tables.add(t.name)
+            for c in t.constraints.values():
+                if c.kind == "f":
+                    drops.insert(0, o.DropConstraint(t.name, c.name, c.definition, _tn(key)[0]))
+    _ = renamed_targets
+
+    # views: drop changed ones (and every view over a changed table) first, recreate in creation order
+    recreate = set()
+    for key, (kind, vdef, _oid) in old.views.items():
+        nv = new.views.get(key)
+        touches = any(re.search(rf"\b{re.escape(tn)}\b", vdef) for tn in changed_tables)
+        if nv is None or nv[1] != vdef or nv[0] != kind or touches:
+            pre.insert(0, o.RawSQL(f"DROP {'MATERIALIZED VIEW' if kind == 'm' else 'VIEW'} IF EXISTS {_qkey(key)} CASCADE",
+                                   f"CREATE VIEW {_qkey(key)} AS {vdef}", note=f"drop view {key}"))
+            if nv is not None:
+                recreate.add(key)
+    dropped_views = {k for k in old.views if k not in new.views} | set(recreate)
+    grew = True
+    while grew:
+        grew = False
+        for key, (_kind, vdef, _oid) in old.views.items():
+            if key in dropped_views:
+                continue
+            if any(re.search(rf"\b{re.escape(_split(d)[1])}\b", vdef) for d in dropped_views):
+                dropped_views.add(key)
+                if key in new.views:
+                    recreate.add(key)
+                grew = True
+    for key, (tkey, tdef) in list(new.triggers.items()):
+        if tkey in recreate and key in old.triggers and old.triggers[key][1] == tdef:
+            del old.triggers[key]  # dropped with its view: create it again below
+    for iname, (vkey, idef) in new.view_indexes.items():
+        if vkey in recreate or vkey not in old.views or old.view_indexes.get(iname) != (vkey, idef):
+            post_views_idx = o.RawSQL(idef, note=f"index {iname} on {vkey}")
+            late_idx.append(post_views_idx)
+    for key, (kind, vdef, _oid) in sorted(new.views.items(), key=lambda kv: kv[1][2]):
+        if key not in old.views or key in recreate:
+            what = "MATERIALIZED VIEW" if kind == "m" else "VIEW"
+            late.append(o.RawSQL(f"CREATE {what} {_qkey(key)} AS {vdef.strip().rstrip(';')}",
+                                 f"DROP {what} IF EXISTS {_qkey(key)}", note=f"create view {key}"))
+    late.extend(late_idx)
+    for name, (tkey, tdef) in new.triggers.items():
+        cur = old.triggers.get(name)
+        if cur and cur[1] == tdef:
+            continue
+        if cur:
+            pre.append(o.RawSQL(f"DROP TRIGGER IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
+                                note=f"drop trigger {name}"))
+        late.append(o.RawSQL(tdef, f"DROP TRIGGER IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
+                             note=f"create trigger {name}"))
+    for name, (tkey, tdef) in old.triggers.items():
+        if name not in new.triggers and tkey in new.tables:
+            drops.insert(0, o.RawSQL(f"DROP TRIGGER IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
+                                     tdef, note=f"drop trigger {name}"))
+    for name, (tkey, pdef) in new.policies.items():
+        cur = old.policies.get(name)
+        if cur and cur[1] == pdef:
+            continue
+        if cur:
+            pre.append(o.RawSQL(f"DROP POLICY IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
+                                note=f"drop policy {name}"))
+        late.append(o.RawSQL(pdef, f"DROP POLICY IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
+                             note=f"create policy {name}"))
+    for name, (tkey, pdef) in old.policies.items():
+        if name not in new.policies and tkey in new.tables:
+            drops.insert(0, o.RawSQL(f"DROP POLICY IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
+                                     pdef, note=f"drop policy {name}"))
+    for key in old.enums:
+        if key not in new.enums:
+            drops.append(o.RawSQL(f"DROP TYPE IF EXISTS {_qkey(key)}", note=f"drop enum {key}"))
+    for ext in old.extensions:
+        if ext not in new.extensions:
+            drops.append(o.RawSQL(f"DROP EXTENSION IF EXISTS {o.quote(ext)}", note=f"drop extension {ext}"))
+    for nsp in sorted(old.schemas - new.schemas):
+        drops.append(o.RawSQL(f"DROP SCHEMA IF EXISTS {o.quote(nsp)}", note=f"drop schema {nsp}"))
+    res.ops = pre + create + columns + constraints + late + drops
+    return res
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _add_constraint(t: Table, c: Any, new_table: bool = False) -> list[o.Op]:
+    schema = None if t.schema == "public" else t.schema
+    if c.kind in ("f", "c") and not new_table:
+        out: list[o.Op] = [o.AddConstraint(t.name, c.name, c.definition, True, schema)]
+        if c.validated:
+            out.append(o.ValidateConstraint(t.name, c.name, schema))
+        return out
+    return [o.AddConstraint(t.name, c.name, c.definition, c.kind in ("f", "c") and not c.validated, schema)]
+
+
+def _diff_table(ot: Table, t: Table, renames: dict[str, str], res: DiffResult, columns: list[o.Op],
+                constraints: list[o.Op], late: list[o.Op], drops: list[o.Op], pre: list[o.Op],
+                changed_tables: set[str]) -> None:
+    schema = None if t.schema == "public" else t.schema
+    col_map = {}  # old name -> new name
+    for oc in ot.columns:
+        target = renames.get(f"{ot.name}.{oc}") or renames.get(f"{ot.schema}.{ot.name}.{oc}")
+        col_map[oc] = target or oc
+    added = [c for c in t.columns if c not in col_map.values() and t.columns[c].local]
+    dropped = [oc for oc, nc in col_map.items() if nc not in t.columns and ot.columns[oc].local]
+    pk_cols = set(t.pk_columns())
+    qt = o.qname(t.schema, t.name)
+    for oc, nc in col_map.items():
+        if nc != oc and nc in t.columns:
+            columns.append(o.RenameColumn(t.name, oc, nc, schema))
+            changed_tables.add(t.name)
+    for d in dropped:
+        for a in added:
+            if ot.columns[d].type == t.columns[a].type:
+                res.prompts.append(f"{t.name}: column {d} is dropped and {a} ({t.columns[a].type}) added — "
+                                   f"if this is a rename, pass --rename {t.name}.{d}={a} (otherwise {d}'s data is lost)")
+    for a in sorted(added, key=lambda n: t.columns[n].position):
+        c = t.columns[a]
+        default = c.default if not (c.identity or c.generated) else None
+        columns.append(o.AddColumn(t.name, a, column_type_spec(c), not c.not_null, default, schema))
+        if t.column_comments.get(a):
+            late.append(o.RawSQL(f"COMMENT ON COLUMN {o.qname(t.schema, t.name)}.{o.quote(a)} IS "
+                                 f"{_lit(t.column_comments[a])}", note="comment"))
+    for oc, nc in col_map.items():
+        if nc not in t.columns:
+            continue
+        a, b = ot.columns[oc], t.columns[nc]
+        if not b.local:
+            continue
+        if a.generated != b.generated or (b.generated and a.default != b.default):
+            if a.generated and not b.generated and not b.default:
+                columns.append(o.RawSQL(f"ALTER TABLE {qt} ALTER COLUMN {o.quote(nc)} DROP EXPRESSION",
+                                        note=f"{t.name}.{nc} becomes a plain column"))
+            else:
+                columns.append(o.DropColumn(t.name, nc, a.type, not a.not_null, a.default, schema))
+                columns.append(o.AddColumn(t.name, nc, column_type_spec(b), not b.not_null,
+                                           None if b.generated else b.default, schema))
+                continue
+        if a.type != b.type:
+            enumish = a.type in res_enums(res) or b.type in res_enums(res)
+            using = f"{o.quote(nc)}::text::{b.type}" if enumish else f"{o.quote(nc)}::{b.type}"
+            columns.append(o.AlterColumnType(t.name, nc, a.type, b.type, using, schema))
+            changed_tables.add(t.name)
+        if a.identity and not b.identity:
+            columns.append(o.RawSQL(f"ALTER TABLE {qt} ALTER COLUMN {o.quote(nc)} DROP IDENTITY IF EXISTS",
+                                    note=f"{t.name}.{nc} stops being an identity"))
+        if (a.default or None) != (b.default or None) and not (b.identity or b.generated):
+            columns.append(o.SetDefault(t.name, nc, b.default, a.default, schema))
+        if a.not_null != b.not_null and not (b.identity and b.not_null) and not (nc in pk_cols and b.not_null):
+            columns.append(o.SetNullable(t.name, nc, not b.not_null, schema))
+        if b.identity and not a.identity:
+            how = "ALWAYS" if b.identity == "a" else "BY DEFAULT"
+            columns.append(o.RawSQL(f"ALTER TABLE {qt} ALTER COLUMN {o.quote(nc)} ADD GENERATED {how} AS IDENTITY",
+                                    note=f"{t.name}.{nc} becomes an identity"))
+        elif a.identity and b.identity and a.identity != b.identity:
+            how = "ALWAYS" if b.identity == "a" else "BY DEFAULT"
+            columns.append(o.RawSQL(f"ALTER TABLE {qt} ALTER COLUMN {o.quote(nc)} SET GENERATED {how}",
+                                    note=f"{t.name}.{nc} identity kind"))
+        if ot.column_comments.get(oc) != t.column_comments.get(nc):
+            late.append(o.RawSQL(f"COMMENT ON COLUMN {o.qname(t.schema, t.name)}.{o.quote(nc)} IS "
+                                 f"{_lit(t.column_comments[nc]) if t.column_comments.get(nc) else 'NULL'}",
+                                 note="comment"))
+    for d in dropped:
+        c = ot.columns[d]
+        drops.append(o.DropColumn(t.name, d, c.type, not c.not_null, c.default, schema))
+        changed_tables.add(t.name)
+    for name, c in t.constraints.items():
+        oc2 = ot.constraints.get(name)
+        if oc2 and _norm_def(oc2.definition, col_map) == c.definition and oc2.validated == c.validated:
+            continue
+        if oc2 and oc2.definition == c.definition and not oc2.validated and c.validated:
+            constraints.append(o.ValidateConstraint(t.name, name, schema))
+            continue
+        if oc2:
+            op = o.DropConstraint(t.name, name, oc2.definition, schema)
+            pre.insert(0, op) if oc2.kind == "f" else pre.append(op)
+        constraints.extend(_add_constraint(t, c))
+    for name, oc3 in ot.constraints.items():
+        if name not in t.constraints:
+            op = o.DropConstraint(t.name, name, oc3.definition, schema)
+            pre.insert(0, op) if oc3.kind == "f" else pre.append(op)
+    for name, idef in t.indexes.items():
+        cur = ot.indexes.get(name)
+        if cur == idef:
+            continue
+        if cur:
+            pre.append(o.DropIndex(name, t.name, cur, False, schema))
+        late.append(o.CreateIndex(name, t.name, idef, True, schema))
+    for name, idef in ot.indexes.items():
+        if name not in t.indexes:
+            drops.append(o.DropIndex(name, t.name, idef, True, schema))
+    if ot.comment != t.comment:
+        late.append(o.RawSQL(f"COMMENT ON TABLE {o.qname(t.schema, t.name)} IS "
+                             f"{_lit(t.comment) if t.comment else 'NULL'}", note="comment"))
+    if ot.unlogged != t.unlogged:
+        late.append(o.RawSQL(f"ALTER TABLE {o.qname(t.schema, t.name)} SET {'UNLOGGED' if t.unlogged else 'LOGGED'}",
+                             note="persistence (rewrites the table)"))
+    if ot.partition_of != t.partition_of:
+        if ot.partition_of:
+            parent = ot.partition_of.split(" ", 1)[0]
+            pre.append(o.RawSQL(f"ALTER TABLE {_qkey(parent)} DETACH PARTITION {o.qname(t.schema, t.name)}",
+                                note=f"detach {t.name}"))
+        if t.partition_of:
+            parent, bound = t.partition_of.split(" ", 1)
+            late.append(o.RawSQL(f"ALTER TABLE {_qkey(parent)} ATTACH PARTITION {o.qname(t.schema, t.name)} {bound}",
+                                 note=f"attach {t.name}"))
+    if ot.rls != t.rls:
+        late.append(o.RawSQL(f"ALTER TABLE {o.qname(t.schema, t.name)} {'ENABLE' if t.rls else 'DISABLE'} ROW LEVEL "
+                             "SECURITY", note="row level security"))
+
+
+def res_enums(res: DiffResult) -> set[str]:
+    names: set[str] = set()
+    for sch in (res.old, res.new):
+        for key in (sch.enums if sch else {}):
+            nsp, name = _split(key)
+            names.add(name if nsp == "public" else f"{nsp}.{name}")
+    return names
+
+
+def _norm_def(definition: str, col_map: dict[str, str]) -> str:
+    out = definition
+    for old, new in col_map.items():
+        if old != new:
+            out = re.sub(rf"\b{re.escape(old)}\b", new, out)
+    return out
+
+
+# -- loading both sides into a throwaway engine -----------------------------------------------
+
+def _partition_keys(conn: Any, schema: Schema) -> None:
+    for key, t in schema.tables.items():
+        if t.kind == "p":
+            nsp, name = _split(key)
+            row = conn.execute("select pg_get_partkeydef(c.oid) from pg_class c join pg_namespace n on "
+                               "n.oid = c.relnamespace where n.nspname = %s and c.relname = %s", (nsp, name)).fetchone()
+            t.ddl_hint = row[0] if row else ""
+
+
+def load_schema(cluster: Any, database: str, sql: str, setup_sql: str | None = None) -> Schema:
+    cluster.create_database(database)
+    with cluster.connect(database) as conn:
+        if setup_sql:
+            conn.execute(setup_sql)
+        try:
+            conn.execute(sql)
+        except Exception as exc:
+            raise DbwrightError(f"could not load schema into the sandbox: {str(exc).splitlines()[0]}") from None
+        schema = read_schema(conn)
+        _partition_keys(conn, schema)
+    return schema
+
+
+def diff_sql(cluster: Any, old_sql: str, new_sql: str, renames: dict[str, str] | None = None,
+             setup_sql: str | None = None, prefix: str = "dbw_diff") -> DiffResult:
+    """Load ``old_sql`` and ``new_sql`` into two throwaway databases of ``cluster`` and diff them."""
+    a, b = f"{prefix}_a", f"{prefix}_b"
+    try:
+        old = load_schema(cluster, a, old_sql, setup_sql)
+        new = load_schema(cluster, b, new_sql, setup_sql)
+        return diff_schemas(old, new, renames)
+    finally:
+        for db in (a, b):
+            with contextlib.suppress(Exception):
+                cluster.drop_database(db)
