@@ -49,3 +49,12 @@ def test_fd_analyze_reports_mismatch_and_bad_input(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "right side is empty" in r.output
     r = runner.invoke(app, ["fd", "analyze", str(tmp_path / "none.yaml")])
     assert r.exit_code == 2 and "no such file" in r.output
+
+
+def test_fd_analyze_all_covers(corpora: Path) -> None:
+    r = runner.invoke(app, ["fd", "analyze", str(corpora / "normalization" / "cs5421_nus.yaml"), "--json",
+                            "--all-covers"])
+    assert r.exit_code == 0, r.output
+    by_name = {x["name"]: x for x in json.loads(r.stdout)}
+    assert len(by_name["cs5421-tutorial-abcde"]["all_minimal_covers"]) == 15
+    assert len(by_name["cs5421-min-covers-cycle"]["all_minimal_covers"]) == 5

@@ -89,9 +89,10 @@ def _set_of_sets(items: list[list[str]]) -> set[frozenset[str]]:
     return {frozenset(x) for x in items}
 
 
-def analyze_case(case: dict[str, Any]) -> dict[str, Any]:
+def analyze_case(case: dict[str, Any], all_covers: bool = False) -> dict[str, Any]:
     """candidate_keys, normal_form, minimal_cover, synthesis_3nf, bcnf_decomposition of a case, and
-    checks against the answers the case states (``checks``: name -> passed)."""
+    checks against the answers the case states (``checks``: name -> passed). ``all_covers`` adds
+    every minimal cover (single right sides; exponential, for schemas of up to 12 attributes)."""
     name = str(case.get("name", "case"))
     attrs = [str(a) for a in case["attributes"]]
     if not attrs:
@@ -120,6 +121,11 @@ def analyze_case(case: dict[str, Any]) -> dict[str, Any]:
         "bcnf_decomposition": bcnf.as_lists() if bcnf else None,
         "bcnf_lost_dependencies": _fd_texts(bcnf.lost, attrs) if bcnf else None,
     }
+    if all_covers:
+        try:
+            result["all_minimal_covers"] = [_fd_texts(c, attrs) for c in all_minimal_covers(fds)]
+        except FDError as exc:
+            raise DbwrightError(f"{name}: {exc}") from None
     result["checks"] = check_case(case, attrs, fds, result)
     return result
 
@@ -177,9 +183,9 @@ def check_case(case: dict[str, Any], attrs: list[str], fds: list[FD], result: di
     return checks
 
 
-def fd_analyze(path: str | Path) -> list[dict[str, Any]]:
+def fd_analyze(path: str | Path, all_covers: bool = False) -> list[dict[str, Any]]:
     """Analyze every case of a corpus-style YAML file or folder."""
-    return [analyze_case(c) for c in load_fd_cases(path)]
+    return [analyze_case(c, all_covers) for c in load_fd_cases(path)]
 
 
 # --- from a relation with FDs to proposed tables ---------------------------------------------
@@ -247,7 +253,13 @@ def normalize_table(table: TableData, fds: list[FD] | None = None, target: str =
     plan["types"] = dict(table.types)
     if prof is not None:
         plan["profile"] = prof.to_dict()
-    plan["findings"] = [f.to_dict() for f in _findings(plan)]
+    findings = _findings(plan)
+    missing = [e for e in engines if e not in {p.engine for p in proofs}]
+    if missing:
+        findings.append(Finding("NORM004", Severity.INFO, f"no lossless proof on {', '.join(missing)}: "
+                                "the engine is not installed", Location(path=table.name),
+                                remediation="install postgresql-15 (Debian) to prove on PostgreSQL too"))
+    plan["findings"] = [f.to_dict() for f in findings]
     return plan
 
 

@@ -31,9 +31,10 @@ def _sets(items: list[list[str]] | None) -> str:
 def fd_analyze_cmd(
     file: Path = typer.Argument(..., help="A YAML file of cases (attributes + fds), or a folder of them"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text"),
+    all_covers: bool = typer.Option(False, "--all-covers", help="Also list every minimal cover (≤ 12 attributes)"),
 ) -> None:
     """Print candidate keys, normal form, minimal cover, 3NF synthesis and BCNF decomposition per case."""
-    results = fd_analyze(file)
+    results = fd_analyze(file, all_covers)
     if as_json:
         emit_json(results)
         return
@@ -45,6 +46,8 @@ def fd_analyze_cmd(
         out.print(f"  candidate_keys:     {_sets(r['candidate_keys'])}")
         out.print(f"  normal_form:        {r['normal_form']}")
         out.print(f"  minimal_cover:      {'; '.join(r['minimal_cover'])}")
+        for i, cover in enumerate(r.get("all_minimal_covers", []), start=1):
+            out.print(f"    cover {i}: {'; '.join(cover)}")
         out.print(f"  synthesis_3nf:      {_sets(r['synthesis_3nf'])}")
         lost = r["bcnf_lost_dependencies"]
         out.print(f"  bcnf_decomposition: {_sets(r['bcnf_decomposition'])}"
