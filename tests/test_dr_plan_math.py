@@ -121,3 +121,17 @@ def test_quorum_placements() -> None:
     assert two_one.survives_site == {"a": False, "b": True} and not two_one.survives_any_site
     one_region = geo.quorum_placement({"a": 3})
     assert one_region.survives_any_node and not one_region.survives_any_site
+
+
+def test_choose_backup_set_before_target() -> None:
+    backups = [{"label": "20260101-010000F", "timestamp": {"stop": 1000}, "lsn": {"stop": "0/3000100"}},
+               {"label": "20260101-010000F_20260102-010000D", "timestamp": {"stop": 2000},
+                "lsn": {"stop": "0/9000100"}},
+               {"label": "20260103-010000F", "timestamp": {"stop": 3000}, "lsn": {"stop": "1/0"}}]
+    assert recovery.choose_backup_set(backups, target_time=2500) == "20260101-010000F_20260102-010000D"
+    assert recovery.choose_backup_set(backups, target_time=1500) == "20260101-010000F"
+    assert recovery.choose_backup_set(backups, target_time=500) is None
+    assert recovery.choose_backup_set(backups, target_lsn="0/A0000000") == "20260101-010000F_20260102-010000D"
+    assert recovery.lsn_to_int("1/0") == 2**32
+    with pytest.raises(ValueError):
+        recovery.choose_backup_set(backups)

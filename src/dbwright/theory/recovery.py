@@ -250,3 +250,37 @@ def tune_patroni_for_rto(rto_s: float, health_check_interval_s: float = 1.0, hea
         return None
     quarter = float(math.floor(ttl / 4))  # Patroni requires whole seconds
     return {"ttl": ttl, "loop_wait": quarter, "retry_timeout": quarter}
+
+
+def lsn_to_int(lsn: str) -> int:
+    """PostgreSQL LSN text ``X/Y`` (hex) → byte position."""
+    hi, _, lo = lsn.partition("/")
+    return (int(hi, 16) << 32) + int(lo, 16)
+
+
+def choose_backup_set(backups: list[dict[str, Any]], target_time: float | None = None,
+                      target_lsn: str | None = None) -> str | None:
+    """Label of the newest backup that ended before the target (pgBackRest ``info --output=json``).
+
+    pgBackRest silently ignores a time target older than the backup it restores and recovers to the
+    end of WAL, so a PITR must pass ``--set`` with a backup that stopped before the target
+    (FIELD-NOTES). ``backups`` is the stanza's ``backup`` list: ``label``, ``timestamp.stop`` (epoch
+    seconds), ``lsn.stop``. Returns None when no backup is old enough.
+
+    >>> b = [{"label": "F1", "timestamp": {"stop": 100}, "lsn": {"stop": "0/3000100"}},
+    ...      {"label": "F1_D2", "timestamp": {"stop": 200}, "lsn": {"stop": "0/5000100"}}]
+    >>> choose_backup_set(b, target_time=150), choose_backup_set(b, target_lsn="0/6000000")
+    ('F1', 'F1_D2')
+    """
+    if target_time is None and target_lsn is None:
+        raise ValueError("give target_time or target_lsn")
+    best: tuple[float, str] | None = None
+    for b in backups:
+        stop = float(b["timestamp"]["stop"])
+        if target_time is not None and stop >= target_time:
+            continue
+        if target_lsn is not None and lsn_to_int(b["lsn"]["stop"]) >= lsn_to_int(target_lsn):
+            continue
+        if best is None or stop > best[0]:
+            best = (stop, str(b["label"]))
+    return best[1] if best else None
