@@ -229,7 +229,7 @@ def capacity_decisions(spec: Spec, proj: list[dict[str, Any]], tp: dict[str, Any
     # pooling
     pool = cap.pool_size(node_cores)
     busy3 = y3["busy_connections"]
-    nodes3 = 1 + y3["replicas"]
+    nodes3 = max(1 + y3["replicas"], y3["write_nodes"])
     client = max(1000, math.ceil(busy3 * 4 / 100) * 100)
     processes = max(1, math.ceil(client / PGBOUNCER_CLIENTS_PER_PROCESS))
     pgb = {"pool_mode": "transaction", "default_pool_size": pool, "reserve_pool_size": max(2, pool // 5),
