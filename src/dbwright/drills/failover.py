@@ -102,9 +102,13 @@ def _one_kill(run: DrillRun, cluster: PatroniCluster, index: int, settings: str,
     cluster.reap_killed(old)
     first = wlog.first_ack_after(t0)
     acked = wlog.acked
-    with psycopg.connect(cluster.router_dsn, autocommit=True) as conn:
-        present = {int(r[0]) for r in conn.execute("select id from w where id between %s and %s",
-                                                   (base, base + 999_999)).fetchall()}
+
+    def read_present() -> tuple[set[int]] | None:
+        with psycopg.connect(cluster.router_dsn, autocommit=True) as conn:
+            rows = conn.execute("select id from w where id between %s and %s", (base, base + 999_999)).fetchall()
+        return ({int(r[0]) for r in rows},)
+
+    (present,) = run.wait_for(read_present, 60, "reading the table back through HAProxy", 0.5)
     lost = sorted(set(acked) - present)
     before_kill = [a for _s, a in acked.values() if a < t0]
     pred = predict_patroni_failover(dcs["ttl"], dcs["loop_wait"], dcs["retry_timeout"],
@@ -138,6 +142,7 @@ def _one_kill(run: DrillRun, cluster: PatroniCluster, index: int, settings: str,
         "acked_lost": len(lost),
         "acked_lost_ids": lost[:50],
         "write_errors": len(wlog.errors),
+        "write_errors_after_first_write": sum(1 for s_, _m in wlog.errors.values() if first and s_ > first[2]),
         "replication_at_kill": lag,
         "predicted": {"rto_s": round(pred.expected_s, 3), "best_s": pred.best_s, "worst_s": pred.worst_s,
                       "phases": pred.phases},
