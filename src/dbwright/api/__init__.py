@@ -3,6 +3,15 @@
 Each concern lives in its own module of this package; everything public is re-exported here.
 """
 
+from dbwright.api.architecture import (
+    attach_throughput,
+    capacity,
+    compare,
+    list_engines,
+    measure_throughput,
+    recommend,
+    section_markdown,
+)
 from dbwright.api.blueprints import init_spec, list_blueprints
 from dbwright.api.design import (
     DesignOptions,
@@ -39,6 +48,9 @@ __all__ = [
     "Severity",
     "Spec",
     "SpecError",
+    "attach_throughput",
+    "capacity",
+    "compare",
     "design",
     "design_spec",
     "dr_files",
@@ -51,12 +63,16 @@ __all__ = [
     "fd_analyze",
     "init_spec",
     "list_blueprints",
+    "list_engines",
     "load_spec",
+    "measure_throughput",
     "normalization_report",
     "normalize",
     "plan_dr",
     "plan_dr_file",
     "profile_data",
+    "recommend",
+    "section_markdown",
     "spec_json_schema",
     "validate",
     "write_dr_files",

@@ -176,7 +176,9 @@ def compare(spec: Spec, names: list[str], catalog: Catalog | None = None) -> dic
     best_other = next((s for s in overall if s.engine.id not in {e.id for e in engines}), None)
     stores = polyglot(spec, best_listed, need, catalog, listed=listed)
     if best_other is not None and best_other.score - best_listed.score >= NEITHER_MARGIN:
-        verdict = (f"neither — consider {best_other.engine.name} ({best_other.score:.1f} vs "
+        head = (f"{best_listed.engine.name} over {listed[1].engine.name} ({best_listed.score:.1f} vs "
+                f"{listed[1].score:.1f}), but " if len(listed) > 1 else "")
+        verdict = (f"{head}neither — consider {best_other.engine.name} ({best_other.score:.1f} vs "
                    f"{best_listed.engine.name} {best_listed.score:.1f})")
     else:
         verdict = f"{best_listed.engine.name}"
