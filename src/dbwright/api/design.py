@@ -21,6 +21,7 @@ class DesignOptions:
     verify: bool = True
     max_rows_per_table: int = 2000
     sandboxes: dict[str, Any] | None = None  # running sandboxes to reuse (tests, long-lived sessions)
+    stages: tuple[str, ...] | None = None  # None: every stage; else only these (schema is always run)
 
 
 @dataclass
@@ -53,9 +54,10 @@ def _load(path: str | Path) -> LoadedSpec:
     return loaded
 
 
-def design_context(spec: Spec, loaded: LoadedSpec | None = None) -> tuple[Design, DesignContext]:
+def design_context(spec: Spec, loaded: LoadedSpec | None = None,
+                   stages: tuple[str, ...] | None = None) -> tuple[Design, DesignContext]:
     ctx = DesignContext(spec=spec, positions=loaded.positions if loaded else DesignContext(spec=spec).positions)
-    design = run_pipeline(ctx)
+    design = run_pipeline(ctx, only=None if stages is None else ("schema", *stages))
     if loaded:
         design.findings.extend(f for f in loaded.findings if f not in design.findings)
     return design, ctx
@@ -78,7 +80,7 @@ def design(path: str | Path, out_dir: str | Path | None = None, options: DesignO
     out = Path(out_dir) if out_dir else None
     if out is not None:
         prepare_dir_check(out, force)
-    design_, ctx = design_context(loaded.spec, loaded)
+    design_, ctx = design_context(loaded.spec, loaded, opts.stages)
     report = None
     if opts.verify:
         report, findings = verify_design(ctx, opts.engines, opts.max_rows_per_table, progress, opts.sandboxes)

@@ -160,8 +160,10 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
             coltype = sa_type(attr)
             if attr.type == "email" and dialect == "postgresql":
                 coltype = sa.String(EMAIL_LENGTH)
-            default = None
-            if attr.default is not None:
+            default: Any = None
+            if attr.default is not None and attr.type == "bool":
+                default = sa.true() if str(attr.default).lower() in ("true", "1", "yes") else sa.false()
+            elif attr.default is not None:
                 default = sa.text(_literal(attr.default, attr))
             cols.append(sa.Column(aname, coltype, nullable=attr.nullable, comment=_comment(attr),
                                   server_default=default,
@@ -243,8 +245,6 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
 def _literal(value: Any, attr: AttributeSpec) -> str:
     if attr.type in ("int", "bigint", "smallint", "decimal", "money", "float"):
         return str(value)
-    if attr.type == "bool":
-        return "1" if str(value).lower() in ("true", "1", "yes") else "0"
     return "'" + str(value).replace("'", "''") + "'"
 
 

@@ -149,6 +149,29 @@ def _unique_cols(table: sa.Table) -> set[str]:
     return out
 
 
+def _unique_sets(table: sa.Table) -> list[tuple[str, ...]]:
+    """Column sets that must not repeat: primary key, unique constraints, unique plain-column indexes."""
+    sets = [tuple(c.name for c in table.primary_key.columns)]
+    sets += [tuple(c.name for c in u.columns) for u in table.constraints if isinstance(u, sa.UniqueConstraint)]
+    for ix in table.indexes:
+        if ix.unique:
+            cols = [getattr(e, "name", None) for e in ix.expressions]
+            if all(cols):
+                sets.append(tuple(str(c) for c in cols))
+            else:  # expression index such as lower(email): guard the underlying columns
+                base = [c.name for e in ix.expressions for c in sa.sql.util.find_columns(e)]
+                sets.append(tuple(base))
+    return [s for s in dict.fromkeys(sets) if s]
+
+
+def _hashable(v: Any) -> Any:
+    if isinstance(v, dict | list):
+        return repr(v)
+    if isinstance(v, str):
+        return v.lower()  # case-insensitive unique indexes (lower(email), NOCASE)
+    return v
+
+
 def _skew(table: sa.Table, col: str) -> float | None:
     for k, v in (table.info.get("skew") or {}).items():
         if col in (k, f"{k}_id"):
@@ -174,7 +197,8 @@ def generate(md: sa.MetaData, cap: int = 2000, seed: int = 7, naive_times: bool 
         pk = [c.name for c in table.primary_key.columns]
         fks = [fk for fk in table.foreign_key_constraints if fk.referred_table.name != table.name]
         self_fks = [fk for fk in table.foreign_key_constraints if fk.referred_table.name == table.name]
-        seen_pk: set[tuple[Any, ...]] = set()
+        unique_sets = _unique_sets(table)
+        seen: dict[tuple[str, ...], set[tuple[Any, ...]]] = {u: set() for u in unique_sets}
         weights: dict[str, list[float]] = {}
         attempts = 0
         while len(rows) < n and attempts < n * 5:
@@ -239,10 +263,12 @@ def generate(md: sa.MetaData, cap: int = 2000, seed: int = 7, naive_times: bool 
                 if "path" in table.c:
                     label = str(row["id"]).replace("-", "")
                     row["path"] = f"{parent['path']}.{label}" if parent else label
-            key = tuple(row.get(c) for c in pk)
-            if key in seen_pk:
+            keys = {u: tuple(_hashable(row.get(c)) for c in u) for u in unique_sets}
+            # NULLs never collide in SQL unique constraints
+            if any(None not in k and k in seen[u] for u, k in keys.items()):
                 continue
-            seen_pk.add(key)
+            for u, k in keys.items():
+                seen[u].add(k)
             rows.append(row)
             if "tenant_id" in row:
                 by_tenant.setdefault(table.name, {}).setdefault(row["tenant_id"], []).append(row)

@@ -104,6 +104,14 @@ def dependency_order(targets: Sequence[TargetTable]) -> list[TargetTable]:
     return done
 
 
+def ident(name: str, limit: int = 63) -> str:
+    """An identifier within PostgreSQL's 63-byte limit (long names keep a short hash suffix)."""
+    if len(name) <= limit:
+        return name
+    import hashlib
+    return f"{name[:limit - 9]}_{hashlib.sha1(name.encode()).hexdigest()[:8]}"
+
+
 def build_metadata(source: FlatSource, targets: Sequence[TargetTable], constraints: bool = True,
                    staging: bool = True) -> tuple[sa.MetaData, sa.Table | None]:
     meta = sa.MetaData()
@@ -117,9 +125,10 @@ def build_metadata(source: FlatSource, targets: Sequence[TargetTable], constrain
                 for c in t.columns]
         extra: list[Any] = []
         if constraints:
-            extra.append(sa.PrimaryKeyConstraint(*t.primary_key, name=f"{t.name}_pkey"))
-            extra += [sa.UniqueConstraint(*u, name=f"{t.name}_{'_'.join(u)}_key") for u in t.unique]
-            extra += [sa.ForeignKeyConstraint(c, [f"{ref}.{r}" for r in rc], name=f"{t.name}_{'_'.join(c)}_fkey")
+            extra.append(sa.PrimaryKeyConstraint(*t.primary_key, name=ident(f"{t.name}_pkey")))
+            extra += [sa.UniqueConstraint(*u, name=ident(f"{t.name}_{'_'.join(u)}_key")) for u in t.unique]
+            extra += [sa.ForeignKeyConstraint(c, [f"{ref}.{r}" for r in rc],
+                                              name=ident(f"{t.name}_{'_'.join(c)}_fkey"))
                       for c, ref, rc in t.foreign_keys]
         sa.Table(t.name, meta, *cols, *extra)
     return meta, src

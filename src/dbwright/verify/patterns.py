@@ -7,9 +7,13 @@ built with SQLAlchemy. Parameters take values from a real row, so queries return
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import random
+import re
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +36,12 @@ class PatternRun:
     indexes_used: list[str] = field(default_factory=list)
     error: str | None = None
     note: str | None = None
+    portable: bool = True  # False: SQL uses features this engine lacks (not a design error)
+
+
+def safe_placeholders(sql: str) -> str:
+    """``:from`` → ``:p_from``: parameter names may be SQL keywords; ``::`` casts are kept."""
+    return re.sub(r"(?<![:\w]):([A-Za-z_]\w*)", r":p_\1", sql)
 
 
 def check_names(spec: Spec, md: sa.MetaData, locate: Any) -> list[Finding]:
@@ -42,7 +52,7 @@ def check_names(spec: Spec, md: sa.MetaData, locate: Any) -> list[Finding]:
             continue
         loc: Location = locate(("access_patterns", i, "sql"))
         try:
-            tree = sqlglot.parse_one(ap.sql, read="postgres")
+            tree = sqlglot.parse_one(safe_placeholders(ap.sql), read="postgres")
         except sqlglot.errors.ParseError as exc:
             out.append(Finding("VER001", Severity.ERROR, f"pattern '{ap.name}': SQL does not parse: "
                                f"{str(exc).splitlines()[0]}", loc, remediation="fix the SQL"))
@@ -89,11 +99,15 @@ def _sample_row(conn: sa.Connection, table: sa.Table, rnd: random.Random, tenant
 
 
 def _param_columns(tree: exp.Expression) -> dict[str, tuple[str | None, str]]:
+    """Each placeholder → the (table alias, column) it is compared with, for realistic values."""
     out: dict[str, tuple[str | None, str]] = {}
     for p in tree.find_all(exp.Placeholder):
         parent = p.parent
-        other = parent.this if isinstance(parent, exp.Binary) and parent.expression is p else (
-            parent.expression if isinstance(parent, exp.Binary) else None)
+        other: Any = None
+        if isinstance(parent, exp.Between | exp.In):
+            other = parent.this
+        elif isinstance(parent, exp.Binary):
+            other = parent.this if parent.expression is p else parent.expression
         if isinstance(other, exp.Column):
             out[str(p.this)] = (other.table or None, other.name)
         else:
@@ -139,15 +153,27 @@ def structured_sql(ap: AccessPattern, spec: Spec, md: sa.MetaData, hierarchy: st
         tree = sa.select(t.c.id).where(t.c.id == sa.bindparam("node_id")).cte("subtree", recursive=True)
         tree = tree.union_all(sa.select(t.c.id).where(parent == tree.c.id))
         return sa.select(t).where(t.c.id.in_(sa.select(tree.c.id))), params
-    stmt = sa.select(t)
+    stmt: Any = sa.select(t)
+    if ap.kind == "update":
+        keys = {c.name for c in t.primary_key.columns} | {c.name for fk in t.foreign_key_constraints
+                                                          for c in fk.columns}
+        target = next((c for c in t.columns if c.name not in keys and c.server_default is None), None)
+        if target is None:
+            raise ValueError(f"{ap.entity} has no updatable column")
+        stmt = sa.update(t).values({target.name: sa.bindparam("new_value", type_=target.type)})
+        params["new_value"] = target.name
+    elif ap.kind == "delete":
+        stmt = sa.delete(t)
     for name in ap.equals:
         c = col(name)
-        stmt = stmt.where(c == sa.bindparam(c.name))
-        params[c.name] = c.name
+        stmt = stmt.where(c == sa.bindparam(f"w_{c.name}", type_=c.type))
+        params[f"w_{c.name}"] = c.name
     for name in ap.range:
         c = col(name)
-        stmt = stmt.where(c >= sa.bindparam(f"{c.name}_from"))
-        params[f"{c.name}_from"] = c.name
+        stmt = stmt.where(c >= sa.bindparam(f"w_{c.name}_from", type_=c.type))
+        params[f"w_{c.name}_from"] = c.name
+    if ap.kind in ("update", "delete"):
+        return stmt, params
     for name in ap.order_by:
         c = col(name)
         desc = name.lower().endswith(" desc") or name.startswith("-")
@@ -196,19 +222,29 @@ def run_patterns(spec: Spec, md: sa.MetaData, engine: sa.Engine, dialect: str,
     with engine.connect() as conn:
         for ap in spec.access_patterns:
             try:
-                if ap.is_write and ap.sql is None:
+                if ap.is_write and ap.sql is None and ap.writes:
                     runs.append(_run_writes(conn, ap, md, rnd))
                     continue
                 if ap.sql is not None:
-                    tree = sqlglot.parse_one(ap.sql, read="postgres")
+                    pattern_sql = safe_placeholders(ap.sql)
+                    tree = sqlglot.parse_one(pattern_sql, read="postgres")
                     pmap = _param_columns(tree)
-                    first = next((t.name for t in tree.find_all(exp.Table) if t.name in md.tables), None)
-                    row = _sample_row(conn, md.tables[first], rnd) if first else {}
-                    params = {p: row.get(c, 10) for p, (_t, c) in pmap.items()}
-                    sql = ap.sql if dialect == "postgresql" else sqlglot.transpile(
-                        ap.sql, read="sqlite", write="mysql" if dialect == "mysql" else "sqlite")[0]
-                    stmt_text = sql.strip().rstrip(";")
-                    types = {p: _col_type(md, first, c) for p, (_t, c) in pmap.items()}
+                    aliases = {t.alias_or_name: t.name for t in tree.find_all(exp.Table) if t.name in md.tables}
+                    sampled: dict[str, dict[str, Any]] = {}
+                    params = {}
+                    types = {}
+                    for p, (alias, c) in pmap.items():
+                        owner = aliases.get(alias or "") or next(
+                            (tn for tn in aliases.values() if c in md.tables[tn].c), None)
+                        if owner is None:
+                            params[p] = 10
+                            continue
+                        if owner not in sampled:
+                            sampled[owner] = _sample_row(conn, md.tables[owner], rnd)
+                        params[p] = sampled[owner].get(c)
+                        types[p] = md.tables[owner].c[c].type
+                    stmt_text = (pattern_sql.strip().rstrip(";") if dialect == "postgresql"
+                                 else _transpile(tree, dialect))
                     stmt: Any = sa.text(stmt_text).bindparams(
                         *[sa.bindparam(p, type_=ty) for p, ty in types.items() if ty is not None])
                     explain_text = None
@@ -219,8 +255,10 @@ def run_patterns(spec: Spec, md: sa.MetaData, engine: sa.Engine, dialect: str,
                     if "node_path" in params and params["node_path"] is not None and dialect != "postgresql":
                         params["node_path"] = str(params["node_path"])
                     stmt_text = str(stmt.compile(dialect=engine.dialect))
-                    explain_text = _literal_sql(stmt.params(params), engine.dialect)
+                    explain_text = None if ap.is_write else _literal_sql(stmt.params(params), engine.dialect)
                 if ap.is_write:
+                    if conn.in_transaction():
+                        conn.rollback()
                     trans = conn.begin()
                     t0 = time.perf_counter()
                     res = conn.execute(stmt, params)
@@ -240,18 +278,32 @@ def run_patterns(spec: Spec, md: sa.MetaData, engine: sa.Engine, dialect: str,
             except Exception as exc:  # a failing pattern is a finding, not a crash
                 if conn.in_transaction():
                     conn.rollback()
-                runs.append(PatternRun(ap.name, ap.sql or "", False,
-                                       error=str(getattr(exc, "orig", exc)).splitlines()[0][:300]))
+                msg = str(getattr(exc, "orig", exc)).splitlines()[0][:300]
+                portable = not (ap.sql is not None and dialect != "postgresql" and _engine_lacks(msg))
+                if os.environ.get("DBWRIGHT_DEBUG"):
+                    raise
+                runs.append(PatternRun(ap.name, ap.sql or "", False, error=msg, portable=portable))
             finally:
                 if conn.in_transaction():
                     conn.rollback()
     return runs
 
 
-def _col_type(md: sa.MetaData, table: str | None, col: str) -> Any:
-    if table and table in md.tables and col in md.tables[table].c:
-        return md.tables[table].c[col].type
-    return None
+_LACKS = ("no such function", "no such column", "syntax", "does not exist", "not supported", "1064", "1305")
+
+
+def _engine_lacks(message: str) -> bool:
+    low = message.lower()
+    return any(k in low for k in _LACKS)
+
+
+def _transpile(tree: exp.Expression, dialect: str) -> str:
+    """PostgreSQL-flavoured pattern SQL → another dialect, keeping each engine's own NULL ordering
+    (sqlglot would otherwise emulate PostgreSQL's and defeat index-ordered scans)."""
+    tree = tree.copy()
+    for o in tree.find_all(exp.Ordered):
+        o.set("nulls_first", not bool(o.args.get("desc")))
+    return tree.sql(dialect="mysql" if dialect == "mysql" else "sqlite")
 
 
 def _literal_sql(stmt: Any, dialect: sa.engine.Dialect) -> str:
@@ -269,6 +321,50 @@ def _bind_values(stmt: Any, params: dict[str, Any], dialect: sa.engine.Dialect) 
     return out
 
 
+def _make_unique(conn: sa.Connection, t: sa.Table, row: dict[str, Any], written: int, rnd: random.Random) -> None:
+    """A copied template row would collide with its original on unique constraints: change a
+    non-key column, or pick another existing parent for a unique set made only of foreign keys."""
+    fk_cols = {c.name: fk for fk in t.foreign_key_constraints for c in fk.columns}
+    pk = {c.name for c in t.primary_key.columns}
+    for u in (u for u in t.constraints if isinstance(u, sa.UniqueConstraint)):
+        cols = [c.name for c in u.columns if c.name != "tenant_id"]
+        free = [c for c in cols if c not in fk_cols and c not in pk]
+        if free:
+            c = free[-1]
+            value = row.get(c)
+            if isinstance(value, str):
+                length = getattr(t.c[c].type, "length", None) or 60
+                tag = f"w{rnd.randrange(10**6)}"
+                row[c] = (value[: max(0, length - len(tag) - 1)] + "-" + tag)[:length]
+            elif isinstance(value, int) and not isinstance(value, bool):
+                row[c] = 20000 + written  # clear of loaded values, within SMALLINT
+            elif isinstance(value, uuid.UUID):
+                row[c] = uuid.uuid4()
+            elif isinstance(value, dt.datetime | dt.date):
+                row[c] = value + dt.timedelta(days=3650 + written)
+            continue
+        if not cols or set(cols) <= pk or cols[-1] not in fk_cols:
+            continue  # e.g. MariaDB's UNIQUE (id): the key is regenerated for the new row
+        fk = fk_cols[cols[-1]]
+        parent = fk.referred_table
+        for _ in range(10):
+            where = [parent.c.tenant_id == row["tenant_id"]] if "tenant_id" in parent.c and "tenant_id" in row else []
+            pick = conn.execute(sa.select(parent).where(*where).order_by(sa.func.random()
+                                if conn.dialect.name != "mysql" else sa.func.rand()).limit(1)).mappings().first()
+            if pick is None:
+                break
+            for lc, el in zip(fk.columns, fk.elements, strict=True):
+                row[lc.name] = pick[el.column.name]
+            taken = conn.execute(sa.select(sa.func.count()).select_from(t).where(
+                *[t.c[c] == row[c] for c in [x.name for x in u.columns]])).scalar()
+            if not taken:
+                break
+        else:
+            # every combination of existing parents is taken (small synthetic data): free one, in
+            # this rolled-back transaction, so the insert path is still exercised
+            conn.execute(sa.delete(t).where(*[t.c[c] == row[c] for c in [x.name for x in u.columns]]))
+
+
 def _run_writes(conn: sa.Connection, ap: AccessPattern, md: sa.MetaData, rnd: random.Random) -> PatternRun:
     """Insert the declared rows per call (parent first, children referencing it), then roll back."""
     from dbwright.stages.schema_naming import table_name
@@ -278,14 +374,16 @@ def _run_writes(conn: sa.Connection, ap: AccessPattern, md: sa.MetaData, rnd: ra
     written = 0
     try:
         created: dict[str, dict[str, Any]] = {}
-        tables = [md.tables[table_name(e)] for e in ap.writes]
+        order = {t.name: i for i, t in enumerate(md.sorted_tables)}  # parents before children
+        writes = sorted(ap.writes.items(), key=lambda kv: order.get(table_name(kv[0]), 0))
+        tables = [md.tables[table_name(e)] for e, _n in writes]
         tenant = None
         for _ in range(20):  # a tenant that has template rows in every written table
             first = _sample_row(conn, tables[0], rnd)
             tenant = first.get("tenant_id")
             if tenant is None or all(_sample_row(conn, t, rnd, tenant) for t in tables[1:]):
                 break
-        for ent, count in ap.writes.items():
+        for ent, count in writes:
             t = md.tables[table_name(ent)]
             template = _sample_row(conn, t, rnd, tenant)
             if not template:
@@ -296,8 +394,6 @@ def _run_writes(conn: sa.Connection, ap: AccessPattern, md: sa.MetaData, rnd: ra
                     if c.name == "id":
                         row.pop("id", None)
                         if isinstance(c.type, sa.Uuid):
-                            import uuid
-
                             row["id"] = uuid.uuid4()
                         elif len(t.primary_key.columns) > 1 and conn.dialect.name == "sqlite":
                             # SQLite cannot auto-assign a member of a composite key
@@ -306,10 +402,7 @@ def _run_writes(conn: sa.Connection, ap: AccessPattern, md: sa.MetaData, rnd: ra
                     for c in t.columns:
                         if c.info.get("ref") == parent_ent:
                             row[c.name] = parent_row.get("id")
-                uniq = {c.name for u in t.constraints if isinstance(u, sa.UniqueConstraint) for c in u.columns}
-                for c in uniq - {"tenant_id"}:
-                    if isinstance(row.get(c), str):
-                        row[c] = f"{row[c][:40]}-w{rnd.randrange(10**9)}"
+                _make_unique(conn, t, row, written, rnd)
                 res = conn.execute(t.insert().returning(*t.primary_key.columns) if conn.dialect.insert_returning
                                    else t.insert(), row)
                 if conn.dialect.insert_returning:

@@ -142,7 +142,13 @@ def _findings(ctx: DesignContext, res: dict[str, Any]) -> list[Finding]:
                            Location(path="schema")))
     index = {ap.name: i for i, ap in enumerate(ctx.spec.access_patterns)}
     for p in res.get("patterns", []):
-        if not p["ok"]:
+        if not p["ok"] and not p.get("portable", True):
+            out.append(Finding("VER013", Severity.WARNING, f"{name}: access pattern '{p['name']}' uses SQL this "
+                               f"engine lacks: {p['error']}",
+                               ctx.positions.locate(("access_patterns", index.get(p["name"], 0))),
+                               remediation="the pattern is written for PostgreSQL; rewrite it portably if "
+                                           "this engine must serve it"))
+        elif not p["ok"]:
             out.append(Finding("VER012", Severity.ERROR, f"{name}: access pattern '{p['name']}' failed: "
                                f"{p['error']}", ctx.positions.locate(("access_patterns", index.get(p["name"], 0))),
                                remediation="check the pattern's SQL against the schema section"))
