@@ -149,3 +149,17 @@ def test_null_reference_keeps_rows(pg_cluster, tmp_path: Path) -> None:
     assert {t["name"] for t in plan["tables"]} == {"orders", "customers"}
     for p in plan["proofs"]:
         assert p["lossless"] and p["table_rows"] == {"customers": 2, "orders": 4}, p
+
+
+def test_wide_random_table_and_long_names(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(1)
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"column_number_{i}" for i in range(30)) + "\n"
+                    + "\n".join(",".join(str(rng.randint(0, 3)) for _ in range(30)) for _ in range(40)) + "\n")
+    result = normalize(str(path), engines=("sqlite",))
+    assert all(p["lossless"] for p in result["tables"][0]["proofs"])
+    assert all(len(t["name"]) <= 63 for t in result["tables"][0]["tables"])
+    with pytest.raises(DbwrightError, match="--target 3nf works"):
+        normalize(str(path), target="bcnf", engines=("sqlite",))

@@ -198,8 +198,11 @@ def plan_tables(name: str, attributes: list[str], fds: list[FD], target: str = "
     """
     if target not in ("3nf", "bcnf"):
         raise DbwrightError(f"--target must be 3nf or bcnf, got {target!r}")
-    report = analyze(attributes, fds)
-    d = synthesize_3nf(attributes, fds) if target == "3nf" else bcnf_decompose(attributes, fds)
+    try:
+        report = analyze(attributes, fds)
+        d = synthesize_3nf(attributes, fds) if target == "3nf" else bcnf_decompose(attributes, fds)
+    except FDError as exc:
+        raise DbwrightError(f"{name}: {exc}; --target 3nf works at any width") from None
     tables = propose_tables(name, [(r.attributes, r.keys or [r.attributes], r.reason) for r in d.relations],
                             [ordered(k, attributes) for k in report.keys], used, main_name)
     targets = [TargetTable.from_dict(t) for t in tables]

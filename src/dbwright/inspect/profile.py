@@ -86,7 +86,8 @@ class Profile:
         return {
             "source": t.source, "table": t.name, "rows_total": t.total_rows, "rows_sampled": len(t.rows),
             "sampled": t.sampled, "columns": self.columns, "max_lhs": self.max_lhs, "error": self.error,
-            "fds": [f.to_dict() for f in self.fds], "unique_column_combinations": self.uccs,
+            "fds": [f.to_dict() for f in self.fds], "unique_column_combinations": self.uccs[:200],
+            "unique_column_combinations_total": len(self.uccs),
             "inclusion_dependencies": self.inds, "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
             "engine": "desbordante " + _desbordante_version(),
         }
@@ -401,7 +402,7 @@ def profile_table(t: TableData, max_lhs: int = 3, error: float = 0.0,
                       key=lambda u: (len(u), [t.columns.index(c) for c in u]))
         timings["hyucc"] = time.perf_counter() - t0
         inds = _inds(t, others, Path(tmp), timings)
-    ucc_sets = [frozenset(u) for u in uccs]
+    ucc_sets = [frozenset(u) for u in uccs if len(u) <= max_lhs]  # only these fit inside a left side
     seen: dict[tuple[tuple[str, ...], str], float] = {}
     for lhs, rhs, err in exact + approx:
         if lhs and (lhs, rhs) not in seen:

@@ -125,10 +125,13 @@ def table_name(key: Sequence[str], fallback: str, used: set[str]) -> str:
         for w in words(col):
             if w not in ID_WORDS and w not in found:
                 found.append(w)
-    base = "_".join([*found[:-1], plural(found[-1])]) if found else fallback
-    name, n = base, 2
+    if len(found) > 4:  # a wide key: name after its first words only
+        base = "_".join(found[:3]) + "_etc"
+    else:
+        base = "_".join([*found[:-1], plural(found[-1])]) if found else fallback
+    name, n = base[:48], 2
     while name in used:
-        name, n = f"{base}_{n}", n + 1
+        name, n = f"{base[:44]}_{n}", n + 1
     used.add(name)
     return name
 
