@@ -91,9 +91,15 @@ def technology_decision(spec: Spec, ranking: list[EngineScore], need: dict[str, 
     reasons = [f"{d} ({ALL_DIMENSIONS[d]}): needed at {need[d].importance:.2f} because {need[d].reason}; "
                f"{win.engine.name} rates {win.ratings[d]:g}/5" for d in top]
     flip = flip_weight(spec, win.engine, run.engine, need)
-    when = (f"{run.engine.name} would win if '{flip[0]}' weighed {flip[1]:g}× more "
-            f"(technology.weights: {{{flip[0]}: {flip[1]:g}}})") if flip else \
-        f"{run.engine.name} does not win by re-weighting any single dimension up to 16×"
+    if flip:
+        changed = dict(need)
+        changed[flip[0]] = Need(need[flip[0]].importance * flip[1], need[flip[0]].reason)
+        leader = rank(spec, load_catalog(), need=changed)[0].engine
+        when = (f"{run.engine.name} would overtake {win.engine.name} if '{flip[0]}' weighed {flip[1]:g}× more "
+                f"(technology.weights: {{{flip[0]}: {flip[1]:g}}})"
+                + ("" if leader.id == run.engine.id else f"; at that weight {leader.name} would lead the ranking"))
+    else:
+        when = f"{run.engine.name} does not overtake {win.engine.name} by re-weighting any single dimension up to 16×"
     trade = [f"{d}: {win.engine.name} rates {win.ratings[d]:g}/5 while needed at {need[d].importance:.2f} "
              f"({need[d].reason})" for d in _weak_dims(win, need)]
     trade.append(f"runner-up {run.engine.name} ({run.score:.1f}): {when}")
