@@ -1,0 +1,29 @@
+"""Every bundled example designs without error-level findings, verified on all three engines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dbwright import api
+from helpers_design import ROOT
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def test_twelve_examples() -> None:
+    assert len(EXAMPLES) >= 12
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_designs_clean_on_every_engine(path: Path, pg_cluster, maria) -> None:  # type: ignore[no-untyped-def]
+    opts = api.DesignOptions(engines=("sqlite", "postgresql", "mariadb"),
+                             sandboxes={"postgresql": pg_cluster, "mariadb": maria}, max_rows_per_table=600)
+    result = api.design(path, None, opts)
+    errors = [str(f) for f in result.design.all_findings() if f.severity is api.Severity.ERROR]
+    assert errors == []
+    assert result.verification is not None
+    for run in result.verification["engines"]:
+        assert run["round_trip"]["differences"] == [], run["engine"]
+        assert run["patterns"], run["engine"]
