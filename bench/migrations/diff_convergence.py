@@ -23,6 +23,7 @@ from typing import Any
 from dbwright.engines.postgresql import PostgresCluster
 from dbwright.migration.catalog import read_schema
 from dbwright.migration.diff import diff_schemas, load_schema
+from dbwright.model import DbwrightError
 
 ROLES = ("testuser", "schemainspect_test_role", "app_user", "reader", "writer", "admin_role")
 
@@ -72,7 +73,7 @@ def run_case(cluster: PostgresCluster, case: Path) -> dict[str, Any]:
         try:
             old = load_schema(cluster, a, old_sql, setup or None)
             new = load_schema(cluster, b, new_sql, setup or None)
-        except Exception as exc:
+        except DbwrightError as exc:
             out.update(status="skipped", reason=f"does not load on PostgreSQL {cluster.version}: {exc}"[:200])
             return out
         result = diff_schemas(old, new)

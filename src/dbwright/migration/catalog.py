@@ -76,6 +76,8 @@ class Schema:
     policies: dict[str, tuple[str, str]] = field(default_factory=dict)  # "table.policy" -> (table key, def)
     domains: dict[str, str] = field(default_factory=dict)
     view_indexes: dict[str, tuple[str, str]] = field(default_factory=dict)  # index -> (view key, def)
+    comments: dict[str, str] = field(default_factory=dict)  # "COMMENT ON <type> <identity>" -> text
+    force_rls: set[str] = field(default_factory=set)
     unsupported: list[str] = field(default_factory=list)
 
 
@@ -141,13 +143,16 @@ def read_schema(conn: Any) -> Schema:
         where {_USER_NS} and {_NOT_EXT.format(oid='t.oid')} group by 1, 2"""):
         s.enums[f"{nsp}.{name}"] = list(labels)
     for nsp, name, typ in _rows(conn, f"""
-        select n.nspname, c.relname, format_type(q.seqtypid, null) from pg_class c
+        select n.nspname, c.relname, format_type(q.seqtypid, null) || ' INCREMENT BY ' || q.seqincrement ||
+               ' MINVALUE ' || q.seqmin || ' MAXVALUE ' || q.seqmax || ' START WITH ' || q.seqstart ||
+               ' CACHE ' || q.seqcache || case when q.seqcycle then ' CYCLE' else ' NO CYCLE' end from pg_class c
         join pg_namespace n on n.oid = c.relnamespace join pg_sequence q on q.seqrelid = c.oid
         where c.relkind = 'S' and {_USER_NS} and not exists (select 1 from pg_depend d where d.objid = c.oid
           and d.deptype in ('a', 'i', 'e'))"""):
         s.sequences[f"{nsp}.{name}"] = typ
     for nsp, name, kind, vdef, oid in _rows(conn, f"""
-        select n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid), c.oid from pg_class c
+        select n.nspname, c.relname, c.relkind, coalesce(' WITH (' || array_to_string(c.reloptions, ', ') || ')', '')
+               || ' AS ' || pg_get_viewdef(c.oid), c.oid from pg_class c
         join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('v', 'm') and {_USER_NS}
           and {_NOT_EXT.format(oid='c.oid')}"""):
         s.views[f"{nsp}.{name}"] = (str(kind), vdef, int(oid))
@@ -157,7 +162,9 @@ def read_schema(conn: Any) -> Schema:
         join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'm' and {_USER_NS}"""):
         s.view_indexes[iname] = (f"{vnsp}.{vname}", idef)
     for sig, fdef, res in _rows(conn, f"""
-        select p.oid::regprocedure::text, pg_get_functiondef(p.oid), pg_get_function_result(p.oid)
+        select p.oid::regprocedure::text, pg_get_functiondef(p.oid),
+               p.prokind::text || ':' || coalesce(pg_get_function_result(p.oid), '') || ':' ||
+               coalesce(array_to_string(p.proargnames, ','), '')
         from pg_proc p join pg_namespace n on n.oid = p.pronamespace
         where {_USER_NS} and p.prokind in ('f', 'p') and {_NOT_EXT.format(oid='p.oid')}"""):
         s.functions[sig] = (fdef, res or "")
@@ -178,9 +185,35 @@ def read_schema(conn: Any) -> Schema:
                 f"FOR {cmds[str(cmd)]} TO {', '.join(roles)}" + (f" USING ({qual})" if qual else "")
                 + (f" WITH CHECK ({check})" if check else ""))
         s.policies[f"{nsp}.{rel}.{pname}"] = (f"{nsp}.{rel}", text)
-    for nsp, name in _rows(conn, f"select n.nspname, t.typname from pg_type t join pg_namespace n on "
-                                 f"n.oid = t.typnamespace where t.typtype = 'd' and {_USER_NS}"):
-        s.domains[f"{nsp}.{name}"] = ""
+    for nsp, name, base, nn, dflt, oid in _rows(conn, f"""
+        select n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault, t.oid
+        from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typtype = 'd' and {_USER_NS}
+          and {_NOT_EXT.format(oid='t.oid')}"""):
+        text = f"CREATE DOMAIN {_qn(nsp, name)} AS {base}" + (f" DEFAULT {dflt}" if dflt else "") + (
+            " NOT NULL" if nn else "")
+        for cname, cdef in _rows(conn, f"select conname, pg_get_constraintdef(oid) from pg_constraint "
+                                       f"where contypid = {oid} and contype = 'c' order by conname"):
+            text += f" CONSTRAINT {_q(cname)} {cdef}"
+        s.domains[f"{nsp}.{name}"] = text
+    for otype, ident, text in _rows(conn, f"""
+        select i.type, i.identity, d.description from pg_description d
+        cross join lateral pg_identify_object(d.classoid, d.objoid, d.objsubid) i
+        where i.schema is not null and i.schema not in ('pg_catalog', 'information_schema', 'pg_toast')
+          and d.classoid <> 'pg_namespace'::regclass
+          and not exists (select 1 from pg_depend x where x.objid = d.objoid and x.deptype = 'e')"""):
+        kind = "COLUMN" if otype == "table column" else str(otype).upper()
+        if kind in ("TABLE CONSTRAINT", "DOMAIN CONSTRAINT"):
+            name, _, rest = str(ident).partition(" on ")
+            s.comments[f"COMMENT ON CONSTRAINT {name} ON {'DOMAIN ' if 'DOMAIN' in kind else ''}{rest}"] = text
+            continue
+        if kind == "TRIGGER" or kind == "POLICY" or kind == "RULE":
+            name, _, rest = str(ident).partition(" on ")
+            s.comments[f"COMMENT ON {kind} {name} ON {rest}"] = text
+            continue
+        s.comments[f"COMMENT ON {kind} {ident}"] = text
+    for (key,) in _rows(conn, f"select n.nspname || '.' || c.relname from pg_class c join pg_namespace n on "
+                              f"n.oid = c.relnamespace where c.relforcerowsecurity and {_USER_NS}"):
+        s.force_rls.add(key)
     for nsp, name in _rows(conn, f"""select n.nspname, t.typname from pg_type t join pg_namespace n on
         n.oid = t.typnamespace where t.typtype = 'c' and {_USER_NS} and not exists (select 1 from pg_class c
         where c.oid = t.typrelid and c.relkind <> 'c')"""):

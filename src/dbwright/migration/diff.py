@@ -141,6 +141,9 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
         if key not in old.sequences:
             create.append(o.RawSQL(f"CREATE SEQUENCE IF NOT EXISTS {_qkey(key)} AS {typ}",
                                    f"DROP SEQUENCE IF EXISTS {_qkey(key)}", note=f"create sequence {key}"))
+        elif old.sequences[key] != typ:
+            create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(key)} AS {typ.replace(' START WITH ', ' RESTART WITH ')}",
+                                   note=f"alter sequence {key}"))
     for key in old.sequences:
         if key not in new.sequences:
             drops.append(o.RawSQL(f"DROP SEQUENCE IF EXISTS {_qkey(key)}", note=f"drop sequence {key}", lossy=True))
@@ -151,12 +154,25 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
         if cur and cur[0] == fdef:
             continue
         if cur and cur[1] != result:
-            pre.append(o.RawSQL(f"DROP FUNCTION IF EXISTS {sig} CASCADE", note=f"drop function {sig} (result changes)"))
+            what = "PROCEDURE" if cur[1].startswith("p:") else "FUNCTION"
+            pre.append(o.RawSQL(f"DROP {what} IF EXISTS {sig} CASCADE", note=f"drop {what.lower()} {sig} (its "
+                                "result or argument names change)"))
         create.append(o.RawSQL(fdef.strip(), f"DROP FUNCTION IF EXISTS {sig}" if not cur else None,
                                note=f"create or replace function {sig}"))
+    function_drops: list[o.Op] = []
     for sig in old.functions:
         if sig not in new.functions:
-            drops.append(o.RawSQL(f"DROP FUNCTION IF EXISTS {sig}", old.functions[sig][0], note=f"drop function {sig}"))
+            what = "PROCEDURE" if old.functions[sig][1].startswith("p:") else "FUNCTION"
+            function_drops.append(o.RawSQL(f"DROP {what} IF EXISTS {sig}", old.functions[sig][0],
+                                           note=f"drop {what.lower()} {sig}"))
+    for key, text in new.domains.items():
+        if key not in old.domains:
+            create.append(o.RawSQL(text, f"DROP DOMAIN IF EXISTS {_qkey(key)}", note=f"create domain {key}"))
+        elif old.domains[key] != text:
+            res.unsupported.append(f"domain {key} changed (needs ALTER DOMAIN per constraint)")
+    for key in old.domains:
+        if key not in new.domains:
+            function_drops.append(o.RawSQL(f"DROP DOMAIN IF EXISTS {_qkey(key)}", note=f"drop domain {key}"))
 
     renamed_targets = set(table_map.values())
     for key, t in new.tables.items():
@@ -173,10 +189,6 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
                 constraints.extend(_add_constraint(t, c, new_table=True))
             for iname, idef in t.indexes.items():
                 late.append(o.CreateIndex(iname, t.name, idef, concurrently=False, schema=_tn(key)[0]))
-            if t.comment:
-                late.append(o.RawSQL(f"COMMENT ON TABLE {_qkey(key)} IS {_lit(t.comment)}", note="comment"))
-            for cn, com in t.column_comments.items():
-                late.append(o.RawSQL(f"COMMENT ON COLUMN {_qkey(key)}.{o.quote(cn)} IS {_lit(com)}", note="comment"))
             if t.rls:
                 late.append(o.RawSQL(f"ALTER TABLE {_qkey(key)} ENABLE ROW LEVEL SECURITY", note="enable RLS"))
             continue
@@ -200,7 +212,7 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
         touches = any(re.search(rf"\b{re.escape(tn)}\b", vdef) for tn in changed_tables)
         if nv is None or nv[1] != vdef or nv[0] != kind or touches:
             pre.insert(0, o.RawSQL(f"DROP {'MATERIALIZED VIEW' if kind == 'm' else 'VIEW'} IF EXISTS {_qkey(key)} CASCADE",
-                                   f"CREATE VIEW {_qkey(key)} AS {vdef}", note=f"drop view {key}"))
+                                   f"CREATE VIEW {_qkey(key)}{vdef}", note=f"drop view {key}"))
             if nv is not None:
                 recreate.add(key)
     dropped_views = {k for k in old.views if k not in new.views} | set(recreate)
@@ -225,7 +237,7 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
     for key, (kind, vdef, _oid) in sorted(new.views.items(), key=lambda kv: kv[1][2]):
         if key not in old.views or key in recreate:
             what = "MATERIALIZED VIEW" if kind == "m" else "VIEW"
-            late.append(o.RawSQL(f"CREATE {what} {_qkey(key)} AS {vdef.strip().rstrip(';')}",
+            late.append(o.RawSQL(f"CREATE {what} {_qkey(key)}{vdef.rstrip().rstrip(';')}",
                                  f"DROP {what} IF EXISTS {_qkey(key)}", note=f"create view {key}"))
     late.extend(late_idx)
     for name, (tkey, tdef) in new.triggers.items():
@@ -262,8 +274,30 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
             drops.append(o.RawSQL(f"DROP EXTENSION IF EXISTS {o.quote(ext)}", note=f"drop extension {ext}"))
     for nsp in sorted(old.schemas - new.schemas):
         drops.append(o.RawSQL(f"DROP SCHEMA IF EXISTS {o.quote(nsp)}", note=f"drop schema {nsp}"))
-    res.ops = pre + create + columns + constraints + late + drops
+    comments: list[o.Op] = []
+    for target, text in new.comments.items():
+        if old.comments.get(target) != text:
+            comments.append(o.RawSQL(f"{target} IS {_lit(text)}", note="comment"))
+    for target in old.comments:
+        if target not in new.comments and _comment_target_survives(target, new):
+            comments.append(o.RawSQL(f"{target} IS NULL", note="comment removed"))
+    for key in new.force_rls ^ old.force_rls:
+        if key in new.tables:
+            late.append(o.RawSQL(f"ALTER TABLE {_qkey(key)} {'' if key in new.force_rls else 'NO '}FORCE ROW LEVEL "
+                                 "SECURITY", note="force row level security"))
+    constraints.sort(key=lambda op: 0 if isinstance(op, o.AddConstraint) and re.match(
+        r"(PRIMARY KEY|UNIQUE)", op.definition) else 1)
+    res.ops = pre + create + columns + constraints + late + drops + function_drops + comments
     return res
+
+
+def _comment_target_survives(target: str, new: Schema) -> bool:
+    m = re.match(r"COMMENT ON (TABLE|COLUMN) (\S+)", target)
+    if not m:
+        return False
+    parts = m.group(2).replace('"', "").split(".")
+    key = ".".join(parts[:2]) if len(parts) >= 2 else f"public.{parts[0]}"
+    return key in new.tables
 
 
 def _lit(text: str) -> str:
@@ -305,9 +339,6 @@ def _diff_table(ot: Table, t: Table, renames: dict[str, str], res: DiffResult, c
         c = t.columns[a]
         default = c.default if not (c.identity or c.generated) else None
         columns.append(o.AddColumn(t.name, a, column_type_spec(c), not c.not_null, default, schema))
-        if t.column_comments.get(a):
-            late.append(o.RawSQL(f"COMMENT ON COLUMN {o.qname(t.schema, t.name)}.{o.quote(a)} IS "
-                                 f"{_lit(t.column_comments[a])}", note="comment"))
     for oc, nc in col_map.items():
         if nc not in t.columns:
             continue
@@ -343,10 +374,6 @@ def _diff_table(ot: Table, t: Table, renames: dict[str, str], res: DiffResult, c
             how = "ALWAYS" if b.identity == "a" else "BY DEFAULT"
             columns.append(o.RawSQL(f"ALTER TABLE {qt} ALTER COLUMN {o.quote(nc)} SET GENERATED {how}",
                                     note=f"{t.name}.{nc} identity kind"))
-        if ot.column_comments.get(oc) != t.column_comments.get(nc):
-            late.append(o.RawSQL(f"COMMENT ON COLUMN {o.qname(t.schema, t.name)}.{o.quote(nc)} IS "
-                                 f"{_lit(t.column_comments[nc]) if t.column_comments.get(nc) else 'NULL'}",
-                                 note="comment"))
     for d in dropped:
         c = ot.columns[d]
         drops.append(o.DropColumn(t.name, d, c.type, not c.not_null, c.default, schema))
@@ -376,9 +403,6 @@ def _diff_table(ot: Table, t: Table, renames: dict[str, str], res: DiffResult, c
     for name, idef in ot.indexes.items():
         if name not in t.indexes:
             drops.append(o.DropIndex(name, t.name, idef, True, schema))
-    if ot.comment != t.comment:
-        late.append(o.RawSQL(f"COMMENT ON TABLE {o.qname(t.schema, t.name)} IS "
-                             f"{_lit(t.comment) if t.comment else 'NULL'}", note="comment"))
     if ot.unlogged != t.unlogged:
         late.append(o.RawSQL(f"ALTER TABLE {o.qname(t.schema, t.name)} SET {'UNLOGGED' if t.unlogged else 'LOGGED'}",
                              note="persistence (rewrites the table)"))
@@ -427,9 +451,9 @@ def _partition_keys(conn: Any, schema: Schema) -> None:
 def load_schema(cluster: Any, database: str, sql: str, setup_sql: str | None = None) -> Schema:
     cluster.create_database(database)
     with cluster.connect(database) as conn:
-        if setup_sql:
-            conn.execute(setup_sql)
         try:
+            if setup_sql:
+                conn.execute(setup_sql)
             conn.execute(sql)
         except Exception as exc:
             raise DbwrightError(f"could not load schema into the sandbox: {str(exc).splitlines()[0]}") from None
