@@ -97,10 +97,14 @@ def _partman(schema_table: str, key: str, interval: str, retention: float | None
     return "\n".join(lines) + "\n"
 
 
+def quote(name: str) -> str:
+    return str(pg.dialect().identifier_preparer.quote(name))
+
+
 def _hash_children(tname: str, n: int) -> str:
     # CREATE TABLE … PARTITION OF has no SQLAlchemy construct; the parent above is SQLAlchemy's.
-    return "\n".join(f"CREATE TABLE {tname}_p{i} PARTITION OF {tname} FOR VALUES WITH (MODULUS {n}, REMAINDER {i});"
-                     for i in range(n)) + "\n"
+    return "\n".join(f"CREATE TABLE {quote(f'{tname}_p{i}')} PARTITION OF {quote(tname)} "
+                     f"FOR VALUES WITH (MODULUS {n}, REMAINDER {i});" for i in range(n)) + "\n"
 
 
 def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
@@ -166,7 +170,7 @@ def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
                 table = _table(spec, name, e, metadata, tables, key, "LIST")
                 n = spec.tenancy.tenants
                 children = "-- one partition per tenant: CREATE TABLE <t>_tenant_<id> PARTITION OF " \
-                           f"{tname} FOR VALUES IN (<id>);\n"
+                           f"{quote(tname)} FOR VALUES IN (<id>);\n"
             else:
                 key = next((f"{a}_id" for q in spec.access_patterns if wp.pattern_entity(spec, q) == name
                             for a in [c[:-3] for c in q.equals if c.endswith("_id")]
