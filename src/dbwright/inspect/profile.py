@@ -18,14 +18,15 @@ import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from dbwright.model import DbwrightError
 
 DEFAULT_SAMPLE = 200_000
-ID_TOKENS = {"id", "code", "sku", "key", "no", "number", "num", "email", "uuid", "ref", "isbn", "zip"}
+ID_TOKENS = {"id", "code", "sku", "key", "no", "number", "num", "email", "uuid", "ref", "isbn", "zip", "handle",
+             "slug", "login", "username"}
 Value = str | None
 
 
@@ -161,6 +162,35 @@ def read_jsonl(path: Path, sample: int = DEFAULT_SAMPLE, seed: int = 0) -> Table
     return table_from_records(_table_name(path), flat, str(path), sample, seed)
 
 
+_EXT_NUMBERS = {"$numberInt": int, "$numberLong": int, "$numberDouble": float, "$numberDecimal": str}
+
+
+def unwrap_extended_json(v: Any) -> Any:
+    """MongoDB Extended JSON (mongoexport) to plain values: {"$oid": s} → s, {"$date": …} → ISO text,
+    {"$numberLong": "5"} → 5; everything else unchanged."""
+    if isinstance(v, list):
+        return [unwrap_extended_json(x) for x in v]
+    if not isinstance(v, dict):
+        return v
+    if len(v) == 1:
+        (k, x), = v.items()
+        if k == "$oid":
+            return str(x)
+        if k in _EXT_NUMBERS:
+            return _EXT_NUMBERS[k](x)
+        if k == "$date":
+            if isinstance(x, dict) and "$numberLong" in x:
+                return _from_ms(int(x["$numberLong"]))
+            if isinstance(x, (int, float)):
+                return _from_ms(x)
+            return str(x).replace("Z", "")
+    return {k: unwrap_extended_json(x) for k, x in v.items()}
+
+
+def _from_ms(ms: float) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).replace(tzinfo=None).isoformat()
+
+
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
     docs: list[dict[str, Any]] = []
     with path.open(encoding="utf-8") as fh:
@@ -173,7 +203,7 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
                 raise DbwrightError(f"{path}:{n}: not JSON ({exc.msg})") from None
             if not isinstance(doc, dict):
                 raise DbwrightError(f"{path}:{n}: each line must be a JSON object")
-            docs.append(doc)
+            docs.append(unwrap_extended_json(doc))
     if not docs:
         raise DbwrightError(f"{path}: no documents")
     return docs

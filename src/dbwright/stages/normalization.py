@@ -102,7 +102,8 @@ def _entity_decision(info: dict[str, Any]) -> Decision:
 
 # --- proposed tables -----------------------------------------------------------------------------
 
-ID_WORDS = {"id", "code", "sku", "key", "no", "number", "num", "uuid", "ref", "email"}
+ID_WORDS = {"id", "code", "sku", "key", "no", "number", "num", "uuid", "ref", "email", "handle", "slug", "login",
+            "username"}
 
 
 def words(name: str) -> list[str]:
