@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from typer.testing import CliRunner
@@ -76,6 +77,7 @@ def test_pitr_restores_exactly_to_the_target(tmp_path: Path) -> None:
     entries = drill_history(hist)
     assert entries[-1]["kind"] == "pitr" and entries[-1]["acked_lost"] == 0
     svg = Path(r["timeline_svg"]).read_text()
+    ElementTree.fromstring(svg)
     assert svg.startswith("<svg") and "predicted" in svg and "measured" in svg
     assert "section restore" in r["timeline_mermaid"]
 
@@ -172,6 +174,8 @@ def test_timelines_draw_failover_and_history() -> None:
     r = {"kind": "failover", "kills": [kill], "measured": {"rto_s": 9.8}, "predicted": {"rto_s": 10.5},
          "acked_lost": 0, "started": "2026-11-25T22:00:00"}
     svg = timeline_svg(r)
+    ElementTree.fromstring(svg)  # well-formed XML
+    ElementTree.fromstring(history_svg([r]))
     assert svg.startswith("<svg") and "9.8 s" in svg and "predicted 8.5…12.5 s" in svg
     assert "section kill 1 tuned/sync" in mermaid_gantt(r)
     assert "measured vs predicted RTO" in history_svg([r])
