@@ -98,7 +98,7 @@ def _partman(schema_table: str, key: str, interval: str, retention: float | None
 
 
 def quote(name: str) -> str:
-    return str(pg.dialect().identifier_preparer.quote(name))
+    return str(pg.dialect().identifier_preparer.quote(name))  # type: ignore[no-untyped-call]
 
 
 def _hash_children(tname: str, n: int) -> str:
