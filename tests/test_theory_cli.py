@@ -58,3 +58,19 @@ def test_fd_analyze_all_covers(corpora: Path) -> None:
     by_name = {x["name"]: x for x in json.loads(r.stdout)}
     assert len(by_name["cs5421-tutorial-abcde"]["all_minimal_covers"]) == 15
     assert len(by_name["cs5421-min-covers-cycle"]["all_minimal_covers"]) == 5
+
+
+def test_fd_analyze_with_declared_mvds(tmp_path: Path) -> None:
+    f = tmp_path / "mvd.yaml"
+    f.write_text("cases:\n"
+                 "- {name: ctb, attributes: [course, teacher, book], fds: [], mvds: ['course ->> teacher']}\n"
+                 "- {name: ct, attributes: [course, teacher], fds: [], mvds: ['course ->> teacher']}\n"
+                 "- {name: bad, attributes: [a, b], fds: [], mvds: ['a -> b']}\n")
+    r = runner.invoke(app, ["fd", "analyze", str(f), "--json"])
+    assert r.exit_code == 2 and "'->>'" in r.output
+    f.write_text("\n".join(f.read_text().splitlines()[:-1]) + "\n")
+    r = runner.invoke(app, ["fd", "analyze", str(f), "--json"])
+    assert r.exit_code == 0, r.output
+    ctb, ct = json.loads(r.stdout)
+    assert ctb["normal_form"] == "BCNF" and ctb["violations"][0]["form"] == "4NF"
+    assert ct["normal_form"] == "4NF"
