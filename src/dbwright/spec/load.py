@@ -229,6 +229,12 @@ def load_spec_text(text: str, file: str | None = None) -> LoadedSpec:
                                          f"not valid YAML: {exc.problem or exc}", loc,
                                          remediation="check indentation and quoting near this line")],
                           pos)
+    except RecursionError:
+        return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR,
+                                         "the YAML is nested too deeply to be a spec (hundreds of levels)",
+                                         Location(file, 1, 1),
+                                         remediation="a spec is a few levels deep: check for runaway "
+                                                     "brackets or indentation")], pos)
     except Exception as exc:  # ruamel raises several non-marked errors (e.g. duplicate keys)
         return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR, f"not valid YAML: {exc}",
                                          Location(file))], pos)
