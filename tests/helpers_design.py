@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dbwright.render.ddl import render_ddl
+from dbwright.ddl.emit import render_ddl
 from dbwright.spec import Spec, load_spec, load_spec_text
 from dbwright.stages.context import DesignContext
 from dbwright.stages.pipeline import run_pipeline

@@ -13,10 +13,10 @@ FILE_NAMES = {"postgresql": "schema.postgresql.sql", "mysql": "schema.mysql.sql"
 @cache
 def dialect_for(name: str) -> sa.engine.Dialect:
     if name == "postgresql":
-        return postgresql.dialect()  # type: ignore[no-untyped-call]
+        return postgresql.dialect()  # type: ignore[no-untyped-call,unused-ignore]
     if name in ("mysql", "mariadb"):
-        d = mysql.dialect()  # type: ignore[no-untyped-call]
+        d = mysql.dialect()  # type: ignore[no-untyped-call,unused-ignore]
         return d
     if name == "sqlite":
-        return sqlite.dialect()  # type: ignore[no-untyped-call]
+        return sqlite.dialect()  # type: ignore[no-untyped-call,unused-ignore]
     raise ValueError(name)

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dbwright.render.dialects import dialect_for
+from dbwright.ddl.dialects import dialect_for
 
 _URLS = {"postgresql": "postgresql+psycopg://", "mysql": "mysql+pymysql://", "sqlite": "sqlite://"}
 

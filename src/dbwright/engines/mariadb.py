@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -75,7 +76,8 @@ class MariaDBInstance:
         process.run([str(_bin("mariadb-install-db")), f"--defaults-file={self.cnf}", *user,
                      "--auth-root-authentication-method=normal", "--skip-test-db"], timeout=180)
         self.proc = process.popen([str(_bin("mariadbd")), f"--defaults-file={self.cnf}", *user],
-                                  stdout=open(self.dir / "mysqld.out", "wb"), stderr=process.subprocess.STDOUT)
+                                  stdout=open(self.dir / "mysqld.out", "wb"),  # noqa: SIM115 - owned by the child
+                                  stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             with contextlib.suppress(Exception):

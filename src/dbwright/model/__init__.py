@@ -5,13 +5,13 @@ from dbwright.model.errors import DbwrightError
 from dbwright.model.findings import Finding, Location, Severity, has_errors
 
 __all__ = [
-    "DbwrightError",
-    "has_errors",
     "Alternative",
+    "DbwrightError",
     "Decision",
     "Evidence",
     "EvidenceKind",
     "Finding",
     "Location",
     "Severity",
+    "has_errors",
 ]

@@ -71,16 +71,18 @@ def render_models(md: sa.MetaData, project: str) -> str:
             lines.append("")
         lines.append(f"    __tablename__ = {t.name!r}")
         args: list[str] = []
-        for fk in sorted(t.foreign_key_constraints, key=lambda f: f.name or ""):
+        for fk in sorted(t.foreign_key_constraints, key=lambda f: str(f.name or "")):
             local = [c.name for c in fk.columns]
             remote = [f"{fk.referred_table.name}.{e.column.name}" for e in fk.elements]
             od = f", ondelete={fk.ondelete!r}" if fk.ondelete else ""
             args.append(f"ForeignKeyConstraint({local!r}, {remote!r}{od}, name={fk.name!r})")
-        for c in sorted((c for c in t.constraints if isinstance(c, sa.UniqueConstraint)), key=lambda c: c.name or ""):
-            cols = ", ".join(repr(x.name) for x in c.columns)
-            args.append(f"UniqueConstraint({cols}, name={c.name!r})")
-        for c in sorted((c for c in t.constraints if isinstance(c, sa.CheckConstraint)), key=lambda c: c.name or ""):
-            args.append(f"CheckConstraint({str(c.sqltext)!r}, name={c.name!r})")
+        for uc in sorted((c for c in t.constraints if isinstance(c, sa.UniqueConstraint)),
+                         key=lambda c: str(c.name or "")):
+            cols = ", ".join(repr(x.name) for x in uc.columns)
+            args.append(f"UniqueConstraint({cols}, name={uc.name!r})")
+        for ck in sorted((c for c in t.constraints if isinstance(c, sa.CheckConstraint)),
+                         key=lambda c: str(c.name or "")):
+            args.append(f"CheckConstraint({str(ck.sqltext)!r}, name={ck.name!r})")
         if t.primary_key.name:
             imp.sa.add("PrimaryKeyConstraint")
             pkcols = ", ".join(repr(c.name) for c in t.primary_key.columns)
@@ -121,7 +123,7 @@ def render_models(md: sa.MetaData, project: str) -> str:
             for e in ix.expressions:
                 if isinstance(e, sa.Column):
                     exprs.append(f"{cname}.{e.name}")
-                else:
+                elif isinstance(e, sa.ColumnElement):
                     compiled = str(e.compile(compile_kwargs={"literal_binds": True}))
                     exprs.append("func." + re.sub(rf"\b{t.name}\.(\w+)", rf"{cname}.\1", compiled)
                                  .replace("(", "(", 1))

@@ -11,10 +11,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from dbwright.ddl.dialects import FILE_NAMES
+from dbwright.ddl.emit import render_ddl
 from dbwright.design import Design
 from dbwright.model import DbwrightError
-from dbwright.render.ddl import render_ddl
-from dbwright.render.dialects import FILE_NAMES
 from dbwright.render.markdown import render_design_markdown
 from dbwright.render.mermaid import render_erd
 from dbwright.render.orm import render_models

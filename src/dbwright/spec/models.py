@@ -121,7 +121,8 @@ class AccessPattern(Strict):
         if self.kind is None:
             if self.sql is not None:
                 head = self.sql.lstrip().split(None, 1)[0].lower() if self.sql.strip() else "select"
-                self.kind = {"insert": "insert", "update": "update", "delete": "delete"}.get(head, "list")
+                kinds: dict[str, AccessKind] = {"insert": "insert", "update": "update", "delete": "delete"}
+                self.kind = kinds.get(head, "list")
             elif self.writes:
                 self.kind = "insert"
             elif self.range:

@@ -35,8 +35,8 @@ def decide(ctx: DesignContext) -> tuple[SchemaChoices, list[Decision], list[Find
                 h = decide_hierarchy(spec, ename, aname)
                 choices.hierarchies[ename] = h
                 decisions.append(h.decision)
-            if attr.type == "ref" and attr.ref in spec.entities and ten.model == "shared":
-                if not scoped(spec, ename, ten.model) and scoped(spec, attr.ref or "", ten.model):
+            if (attr.type == "ref" and attr.ref in spec.entities and ten.model == "shared"
+                    and not scoped(spec, ename, ten.model) and scoped(spec, attr.ref or "", ten.model)):
                     findings.append(Finding(
                         "SCH001", Severity.ERROR,
                         f"{ename} is shared by all tenants but refers to tenant-scoped {attr.ref}",
@@ -61,7 +61,7 @@ def _type_str(col: sa.Column[Any], dialect: sa.engine.Dialect) -> str:
 
 
 def describe_tables(mds: dict[str, sa.MetaData]) -> list[dict[str, Any]]:
-    from dbwright.render.dialects import dialect_for
+    from dbwright.ddl.dialects import dialect_for
 
     pg = mds["postgresql"]
     out = []

@@ -235,7 +235,7 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
     _cover_foreign_keys(md)
     if dialect == "postgresql" and any(isinstance(c.type, LTree) for t in md.tables.values() for c in t.columns):
         md.info["extensions"] = ["ltree"]
-        sa.event.listen(md, "before_create", sa.DDL("CREATE EXTENSION IF NOT EXISTS ltree")
+        sa.event.listen(md, "before_create", sa.DDL("CREATE EXTENSION IF NOT EXISTS ltree")  # type: ignore[no-untyped-call]
                         .execute_if(dialect="postgresql"))
     if dialect == "postgresql" and choices.tenancy == "shared":
         _row_level_security(md, choices, spec)
@@ -363,4 +363,4 @@ def _row_level_security(md: sa.MetaData, choices: SchemaChoices, spec: Spec) -> 
                  f"WITH CHECK (tenant_id = current_setting('app.tenant_id')::{cast})"]
         table.info["rls"] = stmts
         for s in stmts:
-            sa.event.listen(table, "after_create", sa.DDL(s).execute_if(dialect="postgresql"))
+            sa.event.listen(table, "after_create", sa.DDL(s).execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]

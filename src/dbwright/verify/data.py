@@ -48,7 +48,7 @@ def _zipf_weights(n: int, s: float) -> list[float]:
 
 
 def target_counts(md: sa.MetaData, cap: int) -> tuple[dict[str, int], float]:
-    declared = {t.name: t.info.get("rows") for t in md.tables.values() if t.info.get("rows")}
+    declared: dict[str, int] = {t.name: int(t.info["rows"]) for t in md.tables.values() if t.info.get("rows")}
     biggest = max(declared.values(), default=cap)
     scale = min(1.0, cap / biggest) if biggest else 1.0
     counts = {}
@@ -107,8 +107,8 @@ class _Gen:
         if isinstance(t, sa.Integer):
             if unique:
                 return i + 1
-            low = int(lo) if lo is not None else 0
-            return self.rnd.randint(low, int(hi) if hi is not None else low + 100)
+            ilow = int(lo) if lo is not None else 0
+            return self.rnd.randint(ilow, int(hi) if hi is not None else ilow + 100)
         if isinstance(t, sa.Float):
             return self.rnd.uniform(lo or 0.0, hi if hi is not None else 1000.0)
         if isinstance(t, sa.Date):
@@ -143,10 +143,14 @@ def _unique_cols(table: sa.Table) -> set[str]:
     for ix in table.indexes:
         if ix.unique:
             for e in ix.expressions:
-                for c in getattr(e, "base_columns", None) or sa.sql.util.find_columns(e):
+                for c in getattr(e, "base_columns", None) or _columns_in(e):
                     if c.name != "tenant_id":
                         out.add(c.name)
     return out
+
+
+def _columns_in(expr: Any) -> list[sa.Column[Any]]:
+    return [c for c in sa.sql.visitors.iterate(expr) if isinstance(c, sa.Column)]
 
 
 def _unique_sets(table: sa.Table) -> list[tuple[str, ...]]:
@@ -159,7 +163,7 @@ def _unique_sets(table: sa.Table) -> list[tuple[str, ...]]:
             if all(cols):
                 sets.append(tuple(str(c) for c in cols))
             else:  # expression index such as lower(email): guard the underlying columns
-                base = [c.name for e in ix.expressions for c in sa.sql.util.find_columns(e)]
+                base = [c.name for e in ix.expressions for c in _columns_in(e)]
                 sets.append(tuple(base))
     return [s for s in dict.fromkeys(sets) if s]
 
@@ -222,7 +226,7 @@ def generate(md: sa.MetaData, cap: int = 2000, seed: int = 7, naive_times: bool 
                             row[c] = None
                     continue
                 s = _skew(table, local[-1])
-                if s is not None and len(local) == 1 or (s is not None and tenant_fixed is None):
+                if (s is not None and len(local) == 1) or (s is not None and tenant_fixed is None):
                     key = fk.referred_table.name
                     if key not in weights:
                         weights[key] = _zipf_weights(len(parent_rows), s or 1.0)
@@ -258,11 +262,11 @@ def generate(md: sa.MetaData, cap: int = 2000, seed: int = 7, naive_times: bool 
                 local = [c.name for c in fk.columns]
                 child = local[-1]
                 same = [r for r in rows if r.get("tenant_id") == row.get("tenant_id")] if "tenant_id" in local else rows
-                parent = gen.rnd.choice(same) if same and gen.rnd.random() < 0.8 else None
-                row[child] = parent["id"] if parent else None
+                up = gen.rnd.choice(same) if same and gen.rnd.random() < 0.8 else None
+                row[child] = up["id"] if up else None
                 if "path" in table.c:
                     label = str(row["id"]).replace("-", "")
-                    row["path"] = f"{parent['path']}.{label}" if parent else label
+                    row["path"] = f"{up['path']}.{label}" if up else label
             keys = {u: tuple(_hashable(row.get(c)) for c in u) for u in unique_sets}
             # NULLs never collide in SQL unique constraints
             if any(None not in k and k in seen[u] for u, k in keys.items()):
@@ -290,7 +294,8 @@ def _closure_rows(md: sa.MetaData, table: sa.Table, data: Dataset) -> list[dict[
     by_id = {(r.get("tenant_id"), r["id"]): r for r in nodes}
     out = []
     for r in nodes:
-        depth, cur = 0, r
+        depth = 0
+        cur: dict[str, Any] | None = r
         while cur is not None and depth < 100:
             row = {"ancestor_id": cur["id"], "descendant_id": r["id"], "depth": depth}
             if "tenant_id" in table.c:

@@ -58,23 +58,22 @@ def check_names(spec: Spec, md: sa.MetaData, locate: Any) -> list[Finding]:
                                f"{str(exc).splitlines()[0]}", loc, remediation="fix the SQL"))
             continue
         aliases: dict[str, str] = {}
-        tables = []
-        for t in tree.find_all(exp.Table):
-            tables.append(t.name)
-            aliases[t.alias_or_name] = t.name
+        tables: list[str] = []
+        for node in tree.find_all(exp.Table):
+            tables.append(node.name)
+            aliases[node.alias_or_name] = node.name
         ctes = {c.alias for c in tree.find_all(exp.CTE)}
-        for t in tables:
-            if t not in md.tables and t not in ctes:
-                close = _close(t, list(md.tables))
-                out.append(Finding("VER002", Severity.ERROR, f"pattern '{ap.name}' names unknown table '{t}'",
-                                   loc, remediation=close))
+        for tname in tables:
+            if tname not in md.tables and tname not in ctes:
+                out.append(Finding("VER002", Severity.ERROR, f"pattern '{ap.name}' names unknown table '{tname}'",
+                                   loc, remediation=_close(tname, list(md.tables))))
         known_cols = {c.name for t in tables if t in md.tables for c in md.tables[t].columns}
         select_aliases = {a.alias for a in tree.find_all(exp.Alias)}
         for c in tree.find_all(exp.Column):
             if c.name == "*" or c.name in select_aliases:
                 continue
             owner = aliases.get(c.table) if c.table else None
-            cols = {x.name for x in md.tables[owner].columns} if owner in md.tables else known_cols
+            cols = {x.name for x in md.tables[owner].columns} if owner and owner in md.tables else known_cols
             if c.name not in cols and (owner is None or owner in md.tables):
                 out.append(Finding("VER003", Severity.ERROR,
                                    f"pattern '{ap.name}' names unknown column '{c.name}'", loc,
@@ -98,7 +97,7 @@ def _sample_row(conn: sa.Connection, table: sa.Table, rnd: random.Random, tenant
     return dict(row) if row else {}
 
 
-def _param_columns(tree: exp.Expression) -> dict[str, tuple[str | None, str]]:
+def _param_columns(tree: Any) -> dict[str, tuple[str | None, str]]:
     """Each placeholder → the (table alias, column) it is compared with, for realistic values."""
     out: dict[str, tuple[str | None, str]] = {}
     for p in tree.find_all(exp.Placeholder):
@@ -140,11 +139,11 @@ def structured_sql(ap: AccessPattern, spec: Spec, md: sa.MetaData, hierarchy: st
                 cond = t.c.path.op(op)(sa.cast(node, t.c.path.type))
             else:
                 cond = t.c.path.like(node + "%") if ap.kind == "subtree" else sa.literal(node).like(t.c.path + "%")
-            stmt = sa.select(t).where(cond)
+            path_stmt = sa.select(t).where(cond)
             if "tenant_id" in t.c:
-                stmt = stmt.where(t.c.tenant_id == sa.bindparam("tenant_id"))
+                path_stmt = path_stmt.where(t.c.tenant_id == sa.bindparam("tenant_id"))
                 params["tenant_id"] = "tenant_id"
-            return stmt, params
+            return path_stmt, params
         parent = next((c for c in t.c if c.info.get("ref") == ap.entity), None)
         if parent is None:
             raise ValueError(f"{ap.entity} has no self-reference for a subtree query")
@@ -186,7 +185,7 @@ def structured_sql(ap: AccessPattern, spec: Spec, md: sa.MetaData, hierarchy: st
 def explain(conn: sa.Connection, sql: str, params: dict[str, Any], dialect: str) -> tuple[list[str], list[str]]:
     if dialect == "postgresql":
         raw = conn.execute(sa.text("EXPLAIN (FORMAT JSON) " + sql), params).scalar()
-        plan = raw if isinstance(raw, list) else json.loads(raw)
+        plan = raw if isinstance(raw, list) else json.loads(str(raw))
         lines: list[str] = []
         used: list[str] = []
 
@@ -208,9 +207,9 @@ def explain(conn: sa.Connection, sql: str, params: dict[str, Any], dialect: str)
         lines = [str(r[-1]) for r in rows]
         used = [w.split(" USING ")[-1] for w in lines if " USING " in w]
         return lines, used
-    rows = conn.execute(sa.text("EXPLAIN " + sql), params).mappings().fetchall()
-    lines = [f"{r['table']}: type={r['type']} key={r['key']} rows={r['rows']}" for r in rows]
-    return lines, [str(r["key"]) for r in rows if r.get("key")]
+    maps = conn.execute(sa.text("EXPLAIN " + sql), params).mappings().fetchall()
+    lines = [f"{r['table']}: type={r['type']} key={r['key']} rows={r['rows']}" for r in maps]
+    return lines, [str(r["key"]) for r in maps if r.get("key")]
 
 
 def run_patterns(spec: Spec, md: sa.MetaData, engine: sa.Engine, dialect: str,
@@ -227,12 +226,12 @@ def run_patterns(spec: Spec, md: sa.MetaData, engine: sa.Engine, dialect: str,
                     continue
                 if ap.sql is not None:
                     pattern_sql = safe_placeholders(ap.sql)
-                    tree = sqlglot.parse_one(pattern_sql, read="postgres")
+                    tree: Any = sqlglot.parse_one(pattern_sql, read="postgres")
                     pmap = _param_columns(tree)
                     aliases = {t.alias_or_name: t.name for t in tree.find_all(exp.Table) if t.name in md.tables}
                     sampled: dict[str, dict[str, Any]] = {}
-                    params = {}
-                    types = {}
+                    params: dict[str, Any] = {}
+                    types: dict[str, Any] = {}
                     for p, (alias, c) in pmap.items():
                         owner = aliases.get(alias or "") or next(
                             (tn for tn in aliases.values() if c in md.tables[tn].c), None)
@@ -297,13 +296,13 @@ def _engine_lacks(message: str) -> bool:
     return any(k in low for k in _LACKS)
 
 
-def _transpile(tree: exp.Expression, dialect: str) -> str:
+def _transpile(tree: Any, dialect: str) -> str:
     """PostgreSQL-flavoured pattern SQL → another dialect, keeping each engine's own NULL ordering
     (sqlglot would otherwise emulate PostgreSQL's and defeat index-ordered scans)."""
     tree = tree.copy()
     for o in tree.find_all(exp.Ordered):
         o.set("nulls_first", not bool(o.args.get("desc")))
-    return tree.sql(dialect="mysql" if dialect == "mysql" else "sqlite")
+    return str(tree.sql(dialect="mysql" if dialect == "mysql" else "sqlite"))
 
 
 def _literal_sql(stmt: Any, dialect: sa.engine.Dialect) -> str:

@@ -13,15 +13,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dbwright.render.ddl import split_statements
+from dbwright.ddl.emit import split_statements
 
 # (dialect, intended spelling) -> spellings the engine reports for the same storage.
 TYPE_ALIASES: dict[tuple[str, str], set[str]] = {
     # MariaDB stores BOOL as TINYINT(1).
-    ("mysql", "BOOL"): {"TINYINT(1)", "TINYINT"},
+    ("mysql", "BOOL"): {"TINYINT(1)", "TINYINT", "BOOL"},
     # MariaDB's JSON is LONGTEXT with a JSON_VALID check.
     ("mysql", "JSON"): {"LONGTEXT", "JSON"},
-    ("mysql", "BOOL"): {"TINYINT(1)", "BOOL"},
     # MariaDB's UUID type (10.7+) vs SQLAlchemy's CHAR(32) for Uuid on the mysql dialect.
     ("mysql", "CHAR(32)"): {"CHAR(32)", "UUID"},
     ("mysql", "DOUBLE"): {"DOUBLE"},
@@ -106,11 +105,19 @@ def _intended_uniques(t: sa.Table, dialect: sa.engine.Dialect) -> set[tuple[str,
     return out
 
 
+FkKey = tuple[tuple[str, ...], str, tuple[str, ...], str]
+
+
+def _norm_fks(fks: set[FkKey]) -> set[FkKey]:
+    """ON DELETE RESTRICT and NO ACTION (the default) differ only in deferrability: same check."""
+    return {(a, b, c, "RESTRICT" if d in _ON_DELETE_DEFAULT else d) for a, b, c, d in fks}
+
+
 def compare(md: sa.MetaData, engine: sa.Engine) -> list[Difference]:
     insp = sa.inspect(engine)
     dialect = engine.dialect
     dname = "mysql" if dialect.name in ("mysql", "mariadb") else dialect.name
-    from dbwright.render.dialects import dialect_for
+    from dbwright.ddl.dialects import dialect_for
 
     render_dialect = dialect_for(dname)
     diffs: list[Difference] = []
@@ -151,9 +158,8 @@ def compare(md: sa.MetaData, engine: sa.Engine) -> list[Difference]:
             od = ((fk.get("options") or {}).get("ondelete") or "NO ACTION").upper()
             got_fks.add((tuple(fk["constrained_columns"]), fk["referred_table"],
                          tuple(fk["referred_columns"]), od))
-        norm = lambda s: {(a, b, c, "RESTRICT" if d in _ON_DELETE_DEFAULT else d) for a, b, c, d in s}  # noqa: E731
-        if norm(want_fks) != norm(got_fks):
-            diffs.append(Difference(name, "foreign keys", sorted(norm(want_fks)), sorted(norm(got_fks))))
+        if _norm_fks(want_fks) != _norm_fks(got_fks):
+            diffs.append(Difference(name, "foreign keys", sorted(_norm_fks(want_fks)), sorted(_norm_fks(got_fks))))
         got_idx = insp.get_indexes(name)
         got_unique = {tuple(u["column_names"]) for u in insp.get_unique_constraints(name)}
         got_unique |= {_idx_cols(i["column_names"], i.get("expressions")) for i in got_idx if i["unique"]}
@@ -168,9 +174,9 @@ def compare(md: sa.MetaData, engine: sa.Engine) -> list[Difference]:
             pass
         if want_idx != got_plain:
             diffs.append(Difference(name, "indexes", sorted(want_idx), sorted(got_plain)))
-        want_ck = {ck.name for ck in t.constraints if isinstance(ck, sa.CheckConstraint) and ck.name}
+        want_ck: set[str] = {str(ck.name) for ck in t.constraints if isinstance(ck, sa.CheckConstraint) and ck.name}
         try:
-            got_ck = {c["name"] for c in insp.get_check_constraints(name) if c.get("name")}
+            got_ck: set[str] = {str(c["name"]) for c in insp.get_check_constraints(name) if c.get("name")}
         except NotImplementedError:
             got_ck = want_ck
         if dname == "mysql":

@@ -17,10 +17,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from dbwright.ddl.emit import render_ddl
 from dbwright.engines import mariadb, postgresql, sqlite
 from dbwright.engines.base import EngineUnavailable
 from dbwright.model import Finding, Location, Severity
-from dbwright.render.ddl import render_ddl
 from dbwright.stages.context import DesignContext
 from dbwright.verify.data import generate, load
 from dbwright.verify.patterns import check_names, run_patterns
