@@ -30,6 +30,10 @@ NODE_SOURCE = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNode
 USABLE = 0.75  # leave 25% for fragmentation, replication buffers and forks (reserved-memory-percent)
 USABLE_SOURCE = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/redis-memory-management.html"
 SHARED_CACHE_MIN_RATE = 300.0
+MEMORY_CAP = 8 * 2**30       # per pattern below HOT_RATE calls/s: more memory saves too few reads
+MEMORY_CAP_HOT = 64 * 2**30
+HOT_RATE = 10_000.0
+MIN_CACHE_RATE = 100.0       # below this a pattern is served by its index; no shared-cache entry
 SIMULATE_MAX_ITEMS = 10_000  # larger caches need millions of requests to warm: not simulated in a design
 
 
@@ -97,15 +101,21 @@ def size_pattern(spec: Spec, p: AccessPattern, target: float) -> dict[str, Any]:
     n, n_why = _key_space(spec, p)
     s, s_why = _skew(spec, p)
     items = cm.items_for_hit_ratio(n, s, target) if n > 1 else 1
-    hit = cm.lru_hit_ratio(n, s, items)
     per_item = _value_bytes(spec, p) + KEY_BYTES + ENTRY_OVERHEAD
+    cap = MEMORY_CAP_HOT if p.rate >= HOT_RATE else MEMORY_CAP
+    capped = items * per_item > cap
+    if capped:
+        # past the cap, memory buys little for this pattern's rate: take the hit ratio the cap gives
+        items = max(1, int(cap // per_item))
+    hit = cm.lru_hit_ratio(n, s, items)
     memory = items * per_item
     sim = cm.cheap_simulation(n, s, items, max_cache=SIMULATE_MAX_ITEMS)
     return {"pattern": p.name, "keys": n, "keys_basis": n_why, "skew": s, "skew_basis": s_why,
             "target_hit_ratio": target, "cache_items": items, "item_bytes": per_item, "memory_bytes": memory,
             "hit_ratio": hit, "simulated_hit_ratio": sim[0] if sim else None,
             "simulated_requests": sim[1] if sim else None,
-            "rate": p.rate, "db_reads_saved": p.rate * hit, "staleness": _staleness(spec, p)}
+            "rate": p.rate, "db_reads_saved": p.rate * hit, "staleness": _staleness(spec, p),
+            "memory_capped": capped, "memory_cap": cap}
 
 
 def _sizing_evidence(r: dict[str, Any]) -> list[Evidence]:
@@ -114,6 +124,9 @@ def _sizing_evidence(r: dict[str, Any]) -> list[Evidence]:
                          "(smallest c with Che-approximated hit(c) ≥ target over Zipf(s) on n keys)",
                          r["cache_items"], n=r["keys"], n_basis=r["keys_basis"], s=r["skew"],
                          s_basis=r["skew_basis"], target=r["target_hit_ratio"]),
+        *([Evidence.formula(f"{r['pattern']}: memory capped at {r['memory_cap'] / 2**30:g} GiB (rate "
+                            f"{r['rate']:g}/s); hit ratio at the cap", round(r["hit_ratio"], 4))]
+          if r["memory_capped"] else []),
         Evidence.formula(f"{r['pattern']}: memory = items × (value + key {KEY_BYTES} B + entry overhead "
                          f"{ENTRY_OVERHEAD} B)", round(r["memory_bytes"]), items=r["cache_items"],
                          item_bytes=round(r["item_bytes"])),
@@ -127,6 +140,26 @@ def _sizing_evidence(r: dict[str, Any]) -> list[Evidence]:
     ]
 
 
+def choose_target(spec: Spec, cacheable: list[AccessPattern], options: dict[str, Any]) -> tuple[float, Evidence]:
+    """The spec's target, else the hit ratio at which cache misses fit half of one node's read
+    capacity at peak (at least 90%, at most 99%)."""
+    if spec.workload.cache_hit_target:
+        return spec.workload.cache_hit_target, Evidence.formula("target hit ratio from workload.cache_hit_target",
+                                                                spec.workload.cache_hit_target)
+    from dbwright.stages.scaling import NODE_CORES, PLANNING, UTILISATION, node_capacity
+
+    tp = options.get("throughput") or PLANNING
+    node_reads = node_capacity(tp, int(options.get("node_cores", NODE_CORES)))["point_reads_per_s"]
+    budget = node_reads * UTILISATION * 0.5
+    peak = sum(p.rate for p in cacheable if wp.pattern_kind(p) != "aggregate") * spec.workload.peak_multiplier
+    target = DEFAULT_TARGET if peak <= 0 else min(0.99, max(DEFAULT_TARGET, 1 - budget / peak))
+    return round(target, 3), Evidence.formula(
+        "target hit ratio = clamp(1 − miss budget / peak cacheable reads, 0.90, 0.99); miss budget = half of one "
+        "node's point reads at 60% utilisation", round(target, 3), peak_cacheable_reads=round(peak),
+        miss_budget=round(budget), node_point_reads=round(node_reads),
+        throughput="planning default" if tp.get("planning_default") else "measured")
+
+
 def _writes_to(spec: Spec, entity: str | None) -> float:
     return sum(p.rate for p in spec.access_patterns if p.is_write and
                (wp.pattern_entity(spec, p) == entity or entity in p.writes))
@@ -137,13 +170,16 @@ def run(ctx: DesignContext) -> Section | None:
     reads = [p for p in spec.access_patterns if not p.is_write]
     if not reads:
         return None
-    target = spec.workload.cache_hit_target or DEFAULT_TARGET
     r = wp.rates(spec)
     cacheable = [p for p in reads if (_staleness(spec, p) or 0) > 0 and p.consistency != "strong"]
     uncached = [p for p in reads if p not in cacheable]
+    target, target_ev = choose_target(spec, cacheable, ctx.options)
     findings: list[Finding] = []
     decisions: list[Decision] = []
-    sized = [size_pattern(spec, p, target) for p in cacheable if wp.pattern_kind(p) not in ("aggregate",)]
+    sized = [size_pattern(spec, p, target) for p in cacheable if wp.pattern_kind(p) not in ("aggregate",)
+             and (p.rate >= MIN_CACHE_RATE or (p.p99 is not None and p.p99 <= 0.005))]
+    low_rate = [p.name for p in cacheable if wp.pattern_kind(p) != "aggregate" and p.name not in
+                {x["pattern"] for x in sized}]
     aggregates = [p for p in cacheable if wp.pattern_kind(p) == "aggregate"]
     shared_rate = sum(x["rate"] for x in sized)
     layers: list[dict[str, Any]] = []
@@ -176,7 +212,7 @@ def run(ctx: DesignContext) -> Section | None:
 
     total_mem = sum(x["memory_bytes"] for x in sized)
     nodes = max(1, math.ceil(total_mem / (NODE_BYTES * USABLE))) if sized else 0
-    ev: list[Evidence] = []
+    ev: list[Evidence] = [target_ev]
     for x in sized:
         ev += _sizing_evidence(x)
     if sized:
@@ -240,6 +276,15 @@ def run(ctx: DesignContext) -> Section | None:
             findings.append(Finding("CACHE001", Severity.INFO, f"pattern '{p.name}' runs {p.rate:,.0f}/s with no "
                                     "staleness tolerance: it cannot be cached", Location(path=f"access_patterns.{p.name}"),
                                     remediation="declare 'staleness' if slightly old results are acceptable"))
+    for x in rows:
+        share = x["hottest_key_rate"] / x["rate"] if x["rate"] else 0.0
+        if share >= 0.2:
+            findings.append(Finding("CACHE003", Severity.INFO, f"{x['pattern']}: the declared skew zipf({x['skew']:g}) "
+                                    f"puts {share:.0%} of its calls on a single key ({x['skew_basis']})",
+                                    Location(path=f"access_patterns.{x['pattern']}"),
+                                    rationale="a tiny cache then reaches the hit target; if real traffic is flatter "
+                                    "the cache needs far more memory",
+                                    remediation="check the skew against production access logs"))
     for x in sized:
         if x["simulated_hit_ratio"] is not None and abs(x["simulated_hit_ratio"] - x["hit_ratio"]) > 0.03:
             findings.append(Finding("CACHE002", Severity.WARNING, f"{x['pattern']}: simulated hit ratio "
@@ -250,6 +295,6 @@ def run(ctx: DesignContext) -> Section | None:
                f"({nodes} node(s)), saving {sum(x['db_reads_saved'] for x in sized):,.0f} reads/s"
                if sized else f"{len(layers)} layer(s); no pattern needs a shared cache")
     data = {"target_hit_ratio": target, "layers": layers, "patterns": rows, "total_memory_bytes": total_mem,
-            "nodes": nodes, "uncached": [p.name for p in uncached]}
+            "nodes": nodes, "uncached": [p.name for p in uncached], "low_rate": low_rate}
     return Section(name="caching", title="Caching", summary=summary, decisions=decisions, findings=findings,
                    data=data)

@@ -28,6 +28,7 @@ from dbwright.stages.technology_score import (
 )
 
 NEITHER_MARGIN = 4.0  # points by which an unlisted engine must beat the listed ones
+CLOSE_CALL = 2.0
 POLYGLOT_ROLES = {"aggregate": "analytics", "time_window": "analytics", "full_text": "search",
                   "similarity": "vector"}
 FLOW = {
@@ -114,6 +115,8 @@ def technology_decision(spec: Spec, ranking: list[EngineScore], need: dict[str, 
         topic="technology",
         choice=f"{win.engine.name} as the primary store{_managed_choice(spec, win.engine)}",
         rationale=f"Highest weighted score {win.score:.1f}/100 over {len(ranking)} engines. "
+                  + (f"A close call: {run.engine.name} is within {win.score - run.score:.1f} points, so the "
+                     "trade-offs below decide as much as the score. " if win.score - run.score < CLOSE_CALL else "")
                   + " ".join(r + "." for r in reasons),
         trade_offs=trade, alternatives=alts, evidence=evidence)
 

@@ -21,6 +21,12 @@ def render_markdown(section: Section) -> str:
                   f"Total {size(d['total_memory_bytes'])} in {d['nodes']} node(s). Hit ratio by Che's approximation "
                   "for LRU under Zipf popularity; the simulated column replays the declared distribution through an "
                   "LRU cache at full key count (seeded).", ""]
+    if d.get("low_rate"):
+        parts += [f"Below 100 calls/s, left to indexes and the buffer cache: {', '.join(d['low_rate'])}.", ""]
+    capped = [x["pattern"] for x in d["patterns"] if x.get("memory_capped")]
+    if capped:
+        parts += ["Memory capped (more would save too few reads for the rate): " + ", ".join(capped)
+                  + "; their hit ratio is what the cap gives.", ""]
     if d["uncached"]:
         parts += ["Not cached (strong consistency or no staleness declared): " + ", ".join(d["uncached"]) + ".", ""]
     return "\n".join(parts)
