@@ -9,8 +9,11 @@ a traceback.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib
 import inspect
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -63,13 +66,14 @@ def _error(exc: Exception) -> dict[str, Any]:
 
 def _guarded(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
     """User errors (DbwrightError and its subclasses) become an error result, not an exception."""
-    import functools
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> dict[str, Any]:
         error_type = api("DbwrightError") or Exception
         try:
-            return fn(*args, **kwargs)
+            # stdout carries the JSON-RPC stream under stdio: anything a library prints goes to stderr
+            with contextlib.redirect_stdout(sys.stderr):
+                return fn(*args, **kwargs)
         except error_type as exc:
             return _error(exc)
         except (OSError, ValueError) as exc:
