@@ -178,3 +178,20 @@ def test_adrs_for_major_decisions_in_madr_format(designs):
         for heading in ("## Context and Problem Statement", "## Considered Options", "## Decision Outcome",
                         "## More Information"):
             assert heading in text, (name, heading)
+
+
+@pytest.mark.postgresql
+def test_verification_hook_measures_on_the_verifier_sandbox(pg_cluster, pg_db):
+    from dbwright.api.design import design_context
+    from dbwright.verify import throughput
+
+    design, ctx = design_context(_spec("iot-timeseries"))
+    assert design.section("scaling").data["throughput"].get("planning_default")
+    out = throughput.check(ctx, "postgresql", pg_cluster, pg_cluster.url(pg_db))
+    assert out is not None and out["engine"] == "postgresql"
+    scaling = design.section("scaling")
+    assert scaling.data["throughput"]["version"] == out["version"]
+    assert "measured on postgresql" in scaling.summary
+    ingest = next(d for d in scaling.decisions if d.topic == "ingestion Reading")
+    assert "scaled from COPY measured on postgresql" in ingest.rationale
+    assert throughput.check(ctx, "mariadb", None, "") is None
