@@ -80,3 +80,9 @@ def test_a_missing_api_area_removes_only_its_tools(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(mcp_server, "api", lambda name: None if name == "plan_dr_file" else real(name))
     names = mcp_server.available_tools()
     assert "dr_plan" not in names and "validate_spec" in names
+
+
+def test_every_tool_is_documented() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "mcp.md").read_text(encoding="utf-8")
+    for name in mcp_server.TOOLS:
+        assert f"| `{name}` |" in doc, name
