@@ -192,11 +192,15 @@ def compare(spec: Spec, names: list[str], catalog: Catalog | None = None) -> dic
     else:
         verdict = f"{best_listed.engine.name}"
         if len(listed) > 1:
-            verdict += f" ({best_listed.score:.1f} vs {listed[1].engine.name} {listed[1].score:.1f})"
+            verdict += f" over {listed[1].engine.name} ({best_listed.score:.1f} vs {listed[1].score:.1f})"
+        if stores:
+            verdict += " as the system of record, but neither alone"
+        if best_other is not None and best_other.score - best_listed.score >= CLOSE_CALL:
+            verdict += f" (the catalogue's best overall: {best_other.engine.name}, {best_other.score:.1f})"
     if stores:
-        verdict += "; and for " + ", ".join(f"{s['dimension']} ({', '.join(s['patterns'])}) neither listed engine "
-                                            f"rates above {s['primary_rating']:g}/5 — consider {s['name']} "
-                                            f"({s['rating']}/5)" for s in stores)
+        verdict += "; for " + ", ".join(f"{s['dimension']} ({', '.join(s['patterns'])}) no listed engine "
+                                        f"rates above {s['primary_rating']:g}/5 — consider {s['name']} "
+                                        f"({s['rating']}/5) beside it" for s in stores)
     dims = {d: {"importance": round(n.importance, 2), "reason": n.reason} for d, n in need.items()}
     return {"verdict": verdict, "listed": [s.to_dict() for s in listed], "needs": dims,
             "best_overall": [s.to_dict() for s in overall[:5]], "polyglot": stores,

@@ -83,6 +83,9 @@ def needs(spec: Spec) -> dict[str, Need]:
             continue
         share = dim_rate[dim] / total_rate
         imp = min(1.0, 0.35 + 2.0 * share)
+        if dim in ("full_text", "similarity") and dim_rate[dim] >= 500:
+            # relevance ranking and nearest-neighbour search are heavy per call: rate matters, not share
+            imp = max(imp, 0.7)
         heavy = [p.name for p in spec.access_patterns if wp.pattern_dimension(p) == dim
                  and wp.pattern_entity(spec, p) in big_rows]
         heavy_rate = sum(p.rate for p in spec.access_patterns if p.name in heavy)

@@ -134,19 +134,23 @@ def index_keys(spec: Spec, name: str, entity: Entity) -> list[float]:
     each unique constraint, and one per distinct read pattern's equality/range columns."""
     keys: list[float] = [8.0]
     tenant = 8.0 if spec.tenancy_model != "none" and not entity.tenant and not entity.global_ else 0.0
-    for a in entity.attributes.values():
-        if a.type == "ref" or a.unique or a.unique_per_tenant or a.indexed:
-            keys.append(attribute_bytes(a) + tenant)
-    for u in entity.unique:
-        keys.append(sum(attribute_bytes(entity.attributes[c]) for c in u if c in entity.attributes) + tenant)
     seen: set[tuple[str, ...]] = set()
     for p in spec.access_patterns:
         if p.is_write or pattern_entity(spec, p) != name:
             continue
-        cols = tuple(p.equals + p.range)
+        cols = tuple(c for c in p.equals + p.range if c != "tenant_id")
         if cols and cols not in seen:
             seen.add(cols)
-            keys.append(8.0 * len(cols))
+            keys.append(8.0 * len(cols) + tenant)
+    leading = {c[0] for c in seen}
+    for attr, a in entity.attributes.items():
+        col = f"{attr}_id" if a.type == "ref" else attr
+        if a.type == "ref" and (col in leading or attr in leading):
+            continue  # a pattern index leading with this column already serves the foreign key
+        if a.type == "ref" or a.unique or a.unique_per_tenant or a.indexed:
+            keys.append(attribute_bytes(a) + tenant)
+    for u in entity.unique:
+        keys.append(sum(attribute_bytes(entity.attributes[c]) for c in u if c in entity.attributes) + tenant)
     return keys
 
 
