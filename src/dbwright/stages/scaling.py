@@ -311,7 +311,8 @@ def build(spec: Spec, sections: dict[str, Section], options: dict[str, Any]) -> 
     now, y5 = data["projections"][0], data["projections"][-1]
     summary = (f"{fmt_bytes(now['total_bytes'])} today → {fmt_bytes(y5['total_bytes'])} in 5 years; "
                f"peak {now['peak_rows_written']:,.0f} rows/s written, {now['peak_reads_db']:,.0f} DB reads/s; "
-               f"{now['replicas']} replica(s) now; "
+               + (f"{now['replicas']} replica(s) now; " if not shard_data.get("chosen") else
+                  f"reads need {now['replicas'] + 1} node(s) of capacity, served by the shard nodes; ")
                + (f"{len(part_data)} partitioned table(s); " if part_data else "")
                + (f"shard by {shard_data['chosen']['key']} on {shard_data['chosen']['shards']} shards"
                   if shard_data.get("chosen") else "no sharding needed")

@@ -163,6 +163,8 @@ def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
                               Alternative("hash partitioning", "no pruning on time ranges, retention still needs DELETE")],
                 evidence=ev))
         else:
+            if bytes5 < 4 * PARTITION_TARGET_BYTES:
+                continue  # without a time key, splitting a table under ~200 GB buys little
             isolation = spec.tenancy.isolation if spec.tenancy else "standard"
             if spec.tenancy and spec.tenancy_model in ("shared", "decide") and isolation != "standard" \
                     and spec.tenancy.tenants <= 64 and not e.tenant and not e.global_:
