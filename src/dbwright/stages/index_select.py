@@ -16,7 +16,7 @@ for any superset, so the model never promises more than the planner gives.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -40,10 +40,14 @@ class SelectOptions:
     max_indexes: int | None = None
     maintenance: Mapping[str, float] = field(default_factory=dict)  # table -> cost units per index
     min_gain: float = 0.003  # an index must save this share of the workload cost (or of its queries')
-    rounds: int = 4
+    rounds: int = 3
     explain: bool = True  # compute per-index marginal benefits and reasons (more planner calls)
-    mip_time_limit: float = 5.0
+    mip_time_limit: float = 1.0
     fill: bool = True
+    greedy: bool = True  # also run a greedy-with-interactions pass (Extend-like) and keep the better
+    max_width: int = 2
+    top: int = 8  # moves per greedy step costed by the planner
+    explore: bool = True  # also cost each query with all its candidates, and minus each used one
 
 
 @dataclass
@@ -78,7 +82,8 @@ def _solve(queries: Sequence[Query], base: Mapping[str, float], configs: Mapping
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", opt.mip_time_limit)
-    h.setOptionValue("mip_rel_gap", 1e-4)
+    h.setOptionValue("mip_rel_gap", 1e-3)
+    h.setOptionValue("mip_heuristic_effort", 0.2)
     inf = highspy.kHighsInf
     n = len(idxs)
     h.addVars(n, np.zeros(n), np.ones(n))
@@ -86,11 +91,12 @@ def _solve(queries: Sequence[Query], base: Mapping[str, float], configs: Mapping
     h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array([maint.get(i, 0.0) for i in idxs]))
     nxt = n
     weights = {q.qid: q.weight for q in queries}
+    min_gain = 1e-5 * sum(weights[q.qid] * base[q.qid] for q in queries)
     for qid, cs in configs.items():
         row: list[int] = []
         for c, cost in cs.items():
             gain = weights[qid] * (base[qid] - cost)
-            if gain <= 0 or not c:
+            if gain <= min_gain or not c:
                 continue
             h.addVar(0.0, 1.0)
             h.changeColCost(nxt, -gain)
@@ -116,14 +122,26 @@ class _Eval:
     def __init__(self, queries: Sequence[Query], oracle: Oracle, maint: Mapping[IndexDef, float]):
         self.queries, self.oracle, self.maint = queries, oracle, maint
 
+        self.note: Callable[[str, Config, float], None] | None = None
+
     def per_query(self, x: Iterable[IndexDef]) -> dict[str, tuple[float, frozenset[IndexDef]]]:
         cfg = list(x)
-        return {q.qid: self.oracle.cost(q, cfg) for q in self.queries}
+        out = {q.qid: self.oracle.cost(q, cfg) for q in self.queries}
+        if self.note is not None:
+            for qid, (c, used) in out.items():
+                self.note(qid, used, c)
+        return out
 
     def total(self, x: Iterable[IndexDef]) -> float:
         cfg = list(x)
-        return (sum(q.weight * self.oracle.cost(q, cfg)[0] for q in self.queries)
+        return (sum(q.weight * c for q in self.queries for c, _ in [self._cost(q, cfg)])
                 + sum(self.maint.get(i, 0.0) for i in cfg))
+
+    def _cost(self, q: Query, cfg: list[IndexDef]) -> tuple[float, frozenset[IndexDef]]:
+        c, used = self.oracle.cost(q, cfg)
+        if self.note is not None:
+            self.note(q.qid, used, c)
+        return c, used
 
 
 def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[IndexDef]], oracle: Oracle,
@@ -159,26 +177,43 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
         if used and (used not in configs[qid] or cost < configs[qid][used]):
             configs[qid][used] = cost
 
-    for q in reads:
-        for i in cands[q.qid]:
-            if i not in sizes or (opt.budget_bytes is not None and sizes[i] > opt.budget_bytes):
-                continue
-            c, used = oracle.cost(q, (i,))
-            note(q.qid, used, c)
-            if i in used:
-                single[i] = single.get(i, 0.0) + q.weight * (base[q.qid] - c)
-        allc = [i for i in cands[q.qid] if i in fits]
-        c, used = oracle.cost(q, allc)
-        note(q.qid, used, c)
-        for u in used:
-            c2, used2 = oracle.cost(q, [i for i in allc if i != u])
-            note(q.qid, used2, c2)
+    ev.note = note
 
-    best: set[IndexDef] = set()
-    best_total = base_total
+    fit_set = set(fits)
+    for q in reads:
+        # Singles by exclusion chains per table: the planner given all of a table's candidates
+        # uses U; a single used index i has cost(q,{i}) = cost(q,S) (plan cache rule); remove U and
+        # ask again; once nothing is used, every remaining candidate alone gives the base plan.
+        by_table: dict[str, list[IndexDef]] = {}
+        for i in cands[q.qid]:
+            if i in fit_set:
+                by_table.setdefault(i.table, []).append(i)
+        for rest in by_table.values():
+            while rest:
+                c, used = oracle.cost(q, rest)
+                if not used:
+                    break
+                note(q.qid, used, c)
+                for i in used:
+                    c1, u1 = (c, used) if len(used) == 1 else oracle.cost(q, (i,))
+                    note(q.qid, u1, c1)
+                    if i in u1:
+                        single[i] = single.get(i, 0.0) + q.weight * (base[q.qid] - c1)
+                rest = [i for i in rest if i not in used]
+        if opt.explore:
+            allc = [i for i in cands[q.qid] if i in fits]
+            c, used = oracle.cost(q, allc)
+            note(q.qid, used, c)
+            for u in used:
+                c2, used2 = oracle.cost(q, [i for i in allc if i != u])
+                note(q.qid, used2, c2)
+
+    useful = [i for i in fits if single.get(i, 0.0) > 0]
+    best, best_total = (_greedy(useful, sizes, ev, opt, base_total, configs, base) if opt.greedy
+                        else (set(), base_total))
     seen: list[set[IndexDef]] = []
     for _ in range(opt.rounds):
-        x = _solve(reads, base, configs, sizes, opt, maint)
+        x = _solve(reads, base, _prune(configs), sizes, opt, maint)
         if x in seen:
             break
         seen.append(x)
@@ -190,7 +225,9 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
         if total < best_total:
             best, best_total = set(x), total
 
+    best, best_total = _tidy(best, best_total, ev)
     if opt.fill:
+        best, best_total = _widen(best, best_total, useful, sizes, ev, opt)
         best, best_total = _fill(best, best_total, fits, sizes, ev, opt, single)
     chosen = sorted(best)
     per = ev.per_query(chosen)
@@ -201,6 +238,115 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
     sel.verdicts = _verdicts(sel, reads, cands, redundant, single, ev, opt, maint) if opt.explain else []
     sel.seconds = time.perf_counter() - t0
     return sel
+
+
+def _prune(configs: Mapping[str, Mapping[Config, float]]) -> dict[str, dict[Config, float]]:
+    """Drop dominated configurations: a subset that costs no more makes a superset useless."""
+    out: dict[str, dict[Config, float]] = {}
+    for qid, cs in configs.items():
+        items = sorted(cs.items(), key=lambda kv: (len(kv[0]), kv[1]))
+        keep: dict[Config, float] = {}
+        for c, cost in items:
+            if not any(k <= c and kc <= cost * (1 + 1e-9) for k, kc in keep.items()):
+                keep[c] = cost
+        out[qid] = keep
+    return out
+
+
+def _tidy(x: set[IndexDef], total: float, ev: _Eval) -> tuple[set[IndexDef], float]:
+    """Remove picks that a longer pick makes (nearly) redundant, freeing budget for the fill."""
+    for i in sorted(x, key=lambda i: len(i.columns)):
+        if i in x and any(j != i and j.prefix_covers(i) for j in x):
+            t = ev.total(x - {i})
+            if t <= total * 1.0005:
+                x, total = x - {i}, t
+    return x, total
+
+
+def _greedy(fits: Sequence[IndexDef], sizes: Mapping[IndexDef, int], ev: _Eval, opt: SelectOptions,
+            base_total: float, configs: Mapping[str, Mapping[Config, float]],
+            base: Mapping[str, float]) -> tuple[set[IndexDef], float]:
+    """Greedy with interactions (the moves of Extend, Schlosser et al., ICDE 2019): each step adds an
+    index or appends a column to a pick, whichever saves most per added byte.
+
+    Surrogate-assisted: the configurations measured so far predict each move's gain (a query costs
+    the cheapest measured configuration contained in the set); only the ``top`` best predicted
+    moves are costed by the planner, and every planner answer becomes a new configuration.
+    """
+    singles = [i for i in fits if len(i.columns) == 1]
+    known = set(fits)
+    known.update(j for j in sizes if len(j.columns) <= opt.max_width)
+    weights = {q.qid: q.weight for q in ev.queries}
+    by_index: dict[IndexDef, list[str]] = {}
+    for qid, cs in configs.items():
+        for c in cs:
+            for i in c:
+                by_index.setdefault(i, []).append(qid)
+
+    def predict(qid: str, cfg: set[IndexDef]) -> float:
+        return min([base[qid], *(cost for c, cost in configs[qid].items() if c <= cfg)])
+
+    x: set[IndexDef] = set()
+    total, used = base_total, 0
+    top = opt.top
+    while opt.max_indexes is None or len(x) < opt.max_indexes:
+        moves: list[tuple[IndexDef | None, IndexDef, int]] = [
+            (None, s, sizes[s]) for s in fits if s not in x and not any(j.prefix_covers(s) for j in x)]
+        for i in x:
+            if len(i.columns) >= opt.max_width:
+                continue
+            for s in singles:
+                j = IndexDef(i.table, (*i.columns, s.columns[0]))
+                if s.table == i.table and s.columns[0] not in i.columns and j in known and j not in x:
+                    moves.append((i, j, sizes[j] - sizes[i]))
+        moves = [m for m in moves if opt.budget_bytes is None or used + m[2] <= opt.budget_bytes]
+        now = {qid: predict(qid, x) for qid in configs}
+        scored = []
+        for old, new, extra in moves:
+            cfg = ((x - {old}) if old is not None else x) | {new}
+            qids = set(by_index.get(new, ())) | set(by_index.get(old, ()) if old is not None else ())
+            gain = sum(weights[q] * (now[q] - predict(q, cfg)) for q in qids)
+            if gain > 0:
+                scored.append((gain / max(extra, 1), old, new, extra, cfg))
+        scored.sort(key=lambda m: -m[0])
+        best: tuple[float, set[IndexDef], float, int] | None = None
+        for _, _old, _new, extra, cfg in scored[:top]:
+            t = ev.total(cfg)
+            ratio = (total - t) / max(extra, 1) if t * (1 + opt.min_gain) < total else 0.0
+            if ratio > 0 and (best is None or ratio > best[0]):
+                best = (ratio, cfg, t, extra)
+        if best is None:
+            break
+        _, x, total, extra = best
+        used += extra
+    return x, total
+
+
+def _widen(x: set[IndexDef], total: float, fits: Sequence[IndexDef], sizes: Mapping[IndexDef, int],
+           ev: _Eval, opt: SelectOptions) -> tuple[set[IndexDef], float]:
+    """Replace a pick by a longer candidate with the same prefix when the extra bytes pay off
+    (one wider index can serve the queries of both)."""
+    improved = True
+    while improved:
+        improved = False
+        used = sum(sizes[i] for i in x)
+        best: tuple[float, IndexDef, IndexDef, float] | None = None
+        for i in sorted(x):
+            for j in fits:
+                if j in x or j == i or not j.prefix_covers(i):
+                    continue
+                extra = sizes[j] - sizes[i]
+                if opt.budget_bytes is not None and used + extra > opt.budget_bytes:
+                    continue
+                t = ev.total((x - {i}) | {j})
+                ratio = (total - t) / max(extra, 1)
+                if t < total * (1 - 1e-4) and (best is None or ratio > best[0]):
+                    best = (ratio, i, j, t)
+        if best is not None:
+            _, i, j, total = best
+            x = (x - {i}) | {j}
+            improved = True
+    return x, total
 
 
 def _fill(x: set[IndexDef], total: float, fits: Sequence[IndexDef], sizes: Mapping[IndexDef, int],
