@@ -75,6 +75,10 @@ def test_iot_ingestion_maths(designs):
         "1 hour": 3600, "1 day": 86400, "1 week": 604800, "1 month": 2592000}[part["interval"]])
     assert "retention = '30 days'" in part["partman"]
     assert sec.data["sharding"]["chosen"]["key"] == "Sensor.id"
+    if designs["iot-timeseries"].section("technology").data["recommended"] == "timescaledb":
+        sql = scaling_render.render_files(sec)["scaling/timescaledb/reading.sql"]
+        assert "add_retention_policy('reading', INTERVAL '30 days')" in sql
+        assert "timescaledb.continuous" in sql and "compress_segmentby = 'sensor_id'" in sql
 
 
 def test_social_network_shard_key_and_fanout(designs):

@@ -36,8 +36,9 @@ def compare(engines: list[str] = typer.Argument(..., help="Engines to compare, e
 
 @guarded
 def capacity(spec: Path = typer.Argument(..., help="The requirements spec (YAML)."),
-             measure: bool = typer.Option(False, "--measure", help="Measure per-node throughput on a throwaway "
-                                          "PostgreSQL (SQLite when not installed) instead of the planning default."),
+             measure: bool = typer.Option(True, "--measure/--no-measure", help="Measure per-node throughput on a "
+                                          "throwaway PostgreSQL (SQLite when not installed); --no-measure uses the "
+                                          "stated planning default."),
              node_cores: int = typer.Option(16, "--node-cores", help="vCPUs of a production node."),
              json_: bool = typer.Option(False, "--json", help="Print the scaling section as JSON.")) -> None:
     """Capacity plan for SPEC: 1/3/5-year projections, headroom, replicas, pooling, partitioning,
