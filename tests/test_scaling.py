@@ -199,3 +199,27 @@ def test_verification_hook_measures_on_the_verifier_sandbox(pg_cluster, pg_db):
     ingest = next(d for d in scaling.decisions if d.topic == "ingestion Reading")
     assert "scaled from COPY measured on postgresql" in ingest.rationale
     assert throughput.check(ctx, "mariadb", None, "") is None
+
+
+@pytest.mark.parametrize("example", sorted(p.stem for p in EXAMPLES.glob("*.yaml")))
+def test_every_example_gets_architecture_sections_with_evidence(example):
+    design = design_spec(_spec(example))
+    for name in ("technology", "caching", "scaling", "monitoring"):
+        section = design.section(name)
+        assert section is not None and section.summary, (example, name)
+        for d in section.decisions:
+            assert d.rationale and d.evidence, (example, name, d.topic)
+    assert render_adrs(design)["adr/0001-technology.md"].startswith("# 0001. Technology")
+
+
+def test_cli_capacity_json_without_measuring():
+    from typer.testing import CliRunner
+
+    from dbwright.cli.main import app
+
+    res = CliRunner().invoke(app, ["capacity", str(EXAMPLES / "saas-ecommerce.yaml"), "--no-measure", "--json"])
+    assert res.exit_code == 0, res.output
+    import json
+
+    data = json.loads(res.stdout)
+    assert data["name"] == "scaling" and data["data"]["throughput"]["planning_default"]
