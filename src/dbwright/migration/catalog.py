@@ -195,11 +195,11 @@ def read_schema(conn: Any) -> Schema:
                                        f"where contypid = {oid} and contype = 'c' order by conname"):
             text += f" CONSTRAINT {_q(cname)} {cdef}"
         s.domains[f"{nsp}.{name}"] = text
-    for otype, ident, text in _rows(conn, f"""
+    for otype, ident, text in _rows(conn, """
         select i.type, i.identity, d.description from pg_description d
         cross join lateral pg_identify_object(d.classoid, d.objoid, d.objsubid) i
-        where i.schema is not null and i.schema not in ('pg_catalog', 'information_schema', 'pg_toast')
-          and d.classoid <> 'pg_namespace'::regclass
+        where coalesce(i.schema, '') not in ('pg_catalog', 'information_schema', 'pg_toast')
+          and d.classoid not in ('pg_namespace'::regclass, 'pg_extension'::regclass)
           and not exists (select 1 from pg_depend x where x.objid = d.objoid and x.deptype = 'e')"""):
         kind = "COLUMN" if otype == "table column" else str(otype).upper()
         if kind in ("TABLE CONSTRAINT", "DOMAIN CONSTRAINT"):

@@ -66,7 +66,7 @@ def create_table_sql(t: Table) -> str:
             for c in sorted(t.columns.values(), key=lambda c: c.position) if c.local]
     prefixes = ["UNLOGGED"] if t.unlogged else []
     table = sa.Table(t.name, md, *cols, schema=None if t.schema == "public" else t.schema, prefixes=prefixes)
-    text = str(sa.schema.CreateTable(table).compile(dialect=postgresql.dialect())).strip()
+    text = str(sa.schema.CreateTable(table).compile(dialect=postgresql.dialect())).strip()  # type: ignore[no-untyped-call]
     if t.inherits:
         text += f" INHERITS ({', '.join(_qkey(p) for p in t.inherits)})"
     if t.kind == "p" and t.ddl_hint:
@@ -127,12 +127,13 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
             create.append(o.RawSQL(f"CREATE TYPE {_qkey(key)} AS ENUM ({vals})", f"DROP TYPE IF EXISTS {_qkey(key)}",
                                    note=f"create enum {key}"))
             continue
-        cur = old.enums[key]
-        if [v for v in cur if v in labels] != [v for v in labels if v in cur] or set(cur) - set(labels):
+        cur_labels = old.enums[key]
+        if [v for v in cur_labels if v in labels] != [v for v in labels if v in cur_labels] or \
+                set(cur_labels) - set(labels):
             res.unsupported.append(f"enum {key}: values removed or reordered (needs a new type and a column swap)")
             continue
         for i, v in enumerate(labels):
-            if v not in cur:
+            if v not in cur_labels:
                 where = f" AFTER '{labels[i - 1]}'" if i > 0 else f" BEFORE '{labels[1]}'" if len(labels) > 1 else ""
                 create.append(o.RawSQL(f"ALTER TYPE {_qkey(key)} ADD VALUE IF NOT EXISTS '{v}'{where}",
                                        note=f"add enum value {key}.{v} (cannot be removed again)",
@@ -193,6 +194,11 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
                 late.append(o.RawSQL(f"ALTER TABLE {_qkey(key)} ENABLE ROW LEVEL SECURITY", note="enable RLS"))
             continue
         ot = old.tables[old_key]
+        for seq, (_col, typ) in t.owned_sequences.items():
+            old_typ = ot.owned_sequences.get(seq, (None, typ))[1]
+            if old_typ != typ:
+                create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(seq)} AS {typ}", f"ALTER SEQUENCE {_qkey(seq)} AS {old_typ}",
+                                       note=f"sequence {seq} as {typ} (catalog update)"))
         if old_key != key:
             create.append(o.RenameTable(ot.name, t.name, _tn(key)[0]))
         _diff_table(ot, t, renames, res, columns, constraints, late, drops, pre, changed_tables)
@@ -241,10 +247,10 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
                                  f"DROP {what} IF EXISTS {_qkey(key)}", note=f"create view {key}"))
     late.extend(late_idx)
     for name, (tkey, tdef) in new.triggers.items():
-        cur = old.triggers.get(name)
-        if cur and cur[1] == tdef:
+        cur_t = old.triggers.get(name)
+        if cur_t and cur_t[1] == tdef:
             continue
-        if cur:
+        if cur_t:
             pre.append(o.RawSQL(f"DROP TRIGGER IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
                                 note=f"drop trigger {name}"))
         late.append(o.RawSQL(tdef, f"DROP TRIGGER IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
@@ -254,10 +260,10 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
             drops.insert(0, o.RawSQL(f"DROP TRIGGER IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
                                      tdef, note=f"drop trigger {name}"))
     for name, (tkey, pdef) in new.policies.items():
-        cur = old.policies.get(name)
-        if cur and cur[1] == pdef:
+        cur_p = old.policies.get(name)
+        if cur_p and cur_p[1] == pdef:
             continue
-        if cur:
+        if cur_p:
             pre.append(o.RawSQL(f"DROP POLICY IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
                                 note=f"drop policy {name}"))
         late.append(o.RawSQL(pdef, f"DROP POLICY IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
@@ -331,14 +337,15 @@ def _diff_table(ot: Table, t: Table, renames: dict[str, str], res: DiffResult, c
             columns.append(o.RenameColumn(t.name, oc, nc, schema))
             changed_tables.add(t.name)
     for d in dropped:
-        for a in added:
-            if ot.columns[d].type == t.columns[a].type:
-                res.prompts.append(f"{t.name}: column {d} is dropped and {a} ({t.columns[a].type}) added — "
-                                   f"if this is a rename, pass --rename {t.name}.{d}={a} (otherwise {d}'s data is lost)")
-    for a in sorted(added, key=lambda n: t.columns[n].position):
-        c = t.columns[a]
+        for new_name in added:
+            if ot.columns[d].type == t.columns[new_name].type:
+                res.prompts.append(f"{t.name}: column {d} is dropped and {new_name} ({t.columns[new_name].type}) "
+                                   f"added — if this is a rename, pass --rename {t.name}.{d}={new_name} "
+                                   f"(otherwise {d}'s data is lost)")
+    for new_name in sorted(added, key=lambda n: t.columns[n].position):
+        c = t.columns[new_name]
         default = c.default if not (c.identity or c.generated) else None
-        columns.append(o.AddColumn(t.name, a, column_type_spec(c), not c.not_null, default, schema))
+        columns.append(o.AddColumn(t.name, new_name, column_type_spec(c), not c.not_null, default, schema))
     for oc, nc in col_map.items():
         if nc not in t.columns:
             continue
@@ -375,30 +382,30 @@ def _diff_table(ot: Table, t: Table, renames: dict[str, str], res: DiffResult, c
             columns.append(o.RawSQL(f"ALTER TABLE {qt} ALTER COLUMN {o.quote(nc)} SET GENERATED {how}",
                                     note=f"{t.name}.{nc} identity kind"))
     for d in dropped:
-        c = ot.columns[d]
-        drops.append(o.DropColumn(t.name, d, c.type, not c.not_null, c.default, schema))
+        dc = ot.columns[d]
+        drops.append(o.DropColumn(t.name, d, dc.type, not dc.not_null, dc.default, schema))
         changed_tables.add(t.name)
-    for name, c in t.constraints.items():
+    for name, con in t.constraints.items():
         oc2 = ot.constraints.get(name)
-        if oc2 and _norm_def(oc2.definition, col_map) == c.definition and oc2.validated == c.validated:
+        if oc2 and _norm_def(oc2.definition, col_map) == con.definition and oc2.validated == con.validated:
             continue
-        if oc2 and oc2.definition == c.definition and not oc2.validated and c.validated:
+        if oc2 and oc2.definition == con.definition and not oc2.validated and con.validated:
             constraints.append(o.ValidateConstraint(t.name, name, schema))
             continue
         if oc2:
             op = o.DropConstraint(t.name, name, oc2.definition, schema)
             pre.insert(0, op) if oc2.kind == "f" else pre.append(op)
-        constraints.extend(_add_constraint(t, c))
+        constraints.extend(_add_constraint(t, con))
     for name, oc3 in ot.constraints.items():
         if name not in t.constraints:
             op = o.DropConstraint(t.name, name, oc3.definition, schema)
             pre.insert(0, op) if oc3.kind == "f" else pre.append(op)
     for name, idef in t.indexes.items():
-        cur = ot.indexes.get(name)
-        if cur == idef:
+        cur_i = ot.indexes.get(name)
+        if cur_i == idef:
             continue
-        if cur:
-            pre.append(o.DropIndex(name, t.name, cur, False, schema))
+        if cur_i:
+            pre.append(o.DropIndex(name, t.name, cur_i, False, schema))
         late.append(o.CreateIndex(name, t.name, idef, True, schema))
     for name, idef in ot.indexes.items():
         if name not in t.indexes:

@@ -34,7 +34,7 @@ class _RawType(sa.types.UserDefinedType):  # type: ignore[type-arg]
 def _dialect(engine: str) -> Any:
     from sqlalchemy.dialects import mysql, postgresql
 
-    return postgresql.dialect() if engine == "postgresql" else mysql.dialect()
+    return postgresql.dialect() if engine == "postgresql" else mysql.dialect()  # type: ignore[no-untyped-call]
 
 
 def _compile(element: Any, engine: str) -> str:
@@ -44,7 +44,7 @@ def _compile(element: Any, engine: str) -> str:
 def quote(name: str) -> str:
     from sqlalchemy.dialects import postgresql
 
-    return str(postgresql.dialect().identifier_preparer.quote(name))
+    return str(postgresql.dialect().identifier_preparer.quote(name))  # type: ignore[no-untyped-call]
 
 
 def qname(schema: str | None, name: str) -> str:
