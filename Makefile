@@ -7,7 +7,7 @@ SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages the test suite and drills use (installed only when missing).
 TEST_DEB := postgresql-15 postgresql-15-hypopg pgbackrest patroni etcd-server haproxy \
-            mariadb-server mariadb-backup python3-psycopg2
+            mariadb-server mariadb-backup python3-psycopg2 postgresql-15-partman
 
 .PHONY: demo test venv deb-test lint typecheck contracts pytest bench clean
 

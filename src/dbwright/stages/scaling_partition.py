@@ -80,13 +80,16 @@ def partition_ddl(table: sa.Table) -> str:
     return str(CreateTable(table).compile(dialect=pg.dialect())).strip() + ";"  # type: ignore[no-untyped-call]
 
 
-def _partman(schema_table: str, key: str, interval: str, retention: float | None) -> str:
+def _partman(schema_table: str, key: str, interval: str, retention: float | None, major: int = 5) -> str:
+    """pg_partman configuration. 5.x defaults p_type to range; 4.x (Debian 12's package) needs
+    p_type := 'native'. Both were run against pg_partman 4.7.2 / 5 semantics in dbwright's tests."""
+    p_type = "" if major >= 5 else "p_type := 'native', "
     lines = [
-        "-- pg_partman 5.x: creates and pre-makes partitions, drops expired ones in run_maintenance()",
+        f"-- pg_partman {major}.x: creates and pre-makes partitions, drops expired ones in run_maintenance()",
         "CREATE SCHEMA IF NOT EXISTS partman;",
         "CREATE EXTENSION IF NOT EXISTS pg_partman SCHEMA partman;",
         f"SELECT partman.create_parent(p_parent_table := '{schema_table}', p_control := '{key}', "
-        f"p_interval := '{interval}', p_premake := 4);",
+        f"{p_type}p_interval := '{interval}', p_premake := 4);",
     ]
     if retention:
         days = max(1, round(retention / 86400))
@@ -138,6 +141,7 @@ def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
             table = _table(spec, name, e, metadata, tables, key, "RANGE")
             ddl = partition_ddl(table)
             partman = _partman(f"public.{tname}", key, interval, e.retention)
+            partman_v4 = _partman(f"public.{tname}", key, interval, e.retention, major=4)
             ev += [Evidence.formula(f"{name}: rows per day", round(daily)),
                    Evidence.formula(f"{name}: partition size = rows/day × days per partition × bytes/row "
                                     f"(largest interval ≤ {fmt_bytes(PARTITION_TARGET_BYTES)})", round(part_bytes),
@@ -146,7 +150,7 @@ def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
                    Evidence.cited("pg_partman create_parent and retention", PARTMAN_DOC)]
             plan = {"entity": name, "table": tname, "method": "range", "key": key, "interval": interval,
                     "partition_bytes": part_bytes, "partitions_kept": count, "retention_s": e.retention,
-                    "ddl": ddl, "partman": partman}
+                    "ddl": ddl, "partman": partman, "partman_v4": partman_v4}
             ret = (f" Retention {fmt_duration(e.retention)} = {count} partitions; expired ones are detached and "
                    "dropped (no DELETE, no vacuum debt).") if e.retention else ""
             decisions.append(Decision(
