@@ -82,7 +82,8 @@ def partition_ddl(table: sa.Table) -> str:
 
 def _partman(schema_table: str, key: str, interval: str, retention: float | None, major: int = 5) -> str:
     """pg_partman configuration. 5.x defaults p_type to range; 4.x (Debian 12's package) needs
-    p_type := 'native'. Both were run against pg_partman 4.7.2 / 5 semantics in dbwright's tests."""
+    p_type := 'native'. The 4.x form runs against Debian's pg_partman 4.7.2 in dbwright's tests; the
+    5.x form follows the 5.x documentation (not run here)."""
     p_type = "" if major >= 5 else "p_type := 'native', "
     lines = [
         f"-- pg_partman {major}.x: creates and pre-makes partitions, drops expired ones in run_maintenance()",
