@@ -85,6 +85,8 @@ def classify(spec: Spec, route: dict[str, dict[str, Any]], p: AccessPattern) -> 
 def _skew_for(spec: Spec, root: str, route: dict[str, dict[str, Any]]) -> tuple[float, str]:
     """The declared skew of the shard key: on the biggest entity routed by a reference."""
     routed = sorted(((spec.entities[n].rows or 0, n) for n, r in route.items() if r["how"] == "ref"), reverse=True)
+    if not routed:
+        return 0.0, f"uniform: each {root} row is its own key (no entity references {root})"
     for _, n in routed:
         col = route[n]["column"].removesuffix("_id")
         if col in spec.entities[n].skew:
