@@ -17,6 +17,8 @@ from sqlalchemy.dialects import postgresql as pg
 
 from dbwright.model import Finding, Location, Severity
 
+_PG = pg.dialect()  # type: ignore[no-untyped-call]
+
 
 @dataclass
 class ColumnMap:
@@ -156,7 +158,7 @@ def assess(engine: Any, schema: str | None = None) -> SwitchAssessment:
         pk = insp.get_pk_constraint(tname, schema=schema).get("constrained_columns", [])
         for c in insp.get_columns(tname, schema=schema):
             ptype, conv, note = map_type(c["type"], c, tname, out)
-            ex, dflt, _coll = extra.get((tname, c["name"]), ("", "", ""))
+            ex, _dflt, _coll = extra.get((tname, c["name"]), ("", "", ""))
             server_default = None
             if "on update current_timestamp" in ex.lower():
                 out.findings.append(_f("SWITCH009", Severity.WARNING, "ON UPDATE CURRENT_TIMESTAMP",
@@ -185,7 +187,7 @@ def assess(engine: Any, schema: str | None = None) -> SwitchAssessment:
                 col = sa.Column(c["name"], ptype, sa.Identity(always=False), primary_key=c["name"] in pk,
                                 nullable=False)
             cols.append(col)
-            out.columns.append(ColumnMap(tname, c["name"], str(c["type"]), str(ptype.compile(dialect=pg.dialect())),
+            out.columns.append(ColumnMap(tname, c["name"], str(c["type"]), str(ptype.compile(dialect=_PG)),
                                          conv, note))
             if conv == "enum_text":
                 vals = ", ".join("'" + v.replace("'", "''") + "'" for v in c["type"].enums)
@@ -193,7 +195,7 @@ def assess(engine: Any, schema: str | None = None) -> SwitchAssessment:
         sa.Table(tname, md, *cols)
     out.metadata = md
     for t in md.sorted_tables:
-        out.ddl.append(str(sa.schema.CreateTable(t).compile(dialect=pg.dialect())).strip())
+        out.ddl.append(str(sa.schema.CreateTable(t).compile(dialect=_PG)).strip())
     used_names: set[str] = set()
     for tname in out.tables:
         for idx in insp.get_indexes(tname, schema=schema):
@@ -201,8 +203,8 @@ def assess(engine: Any, schema: str | None = None) -> SwitchAssessment:
                 out.findings.append(_f("SWITCH011", Severity.WARNING, f"FULLTEXT index {idx['name']}", tname,
                                        "a tsvector column or expression with a GIN index; query syntax changes"))
                 continue
-            cols = [c for c in idx["column_names"] if c]
-            if not cols:
+            icols = [c for c in idx["column_names"] if c]
+            if not icols:
                 continue
             name = idx["name"]
             if name in used_names:
@@ -211,14 +213,14 @@ def assess(engine: Any, schema: str | None = None) -> SwitchAssessment:
                                        f"{tname}_{name}"))
                 name = f"{tname}_{name}"[:63]
             used_names.add(name)
-            ix = sa.Index(name, *[md.tables[tname].c[c] for c in cols], unique=bool(idx.get("unique")))
-            out.post_ddl.append(str(sa.schema.CreateIndex(ix).compile(dialect=pg.dialect())).strip())
+            ix = sa.Index(name, *[md.tables[tname].c[c] for c in icols], unique=bool(idx.get("unique")))
+            out.post_ddl.append(str(sa.schema.CreateIndex(ix).compile(dialect=_PG)).strip())
         for fk in insp.get_foreign_keys(tname, schema=schema):
             cons = sa.ForeignKeyConstraint(fk["constrained_columns"],
                                            [f"{fk['referred_table']}.{c}" for c in fk["referred_columns"]],
                                            name=fk["name"])
             md.tables[tname].append_constraint(cons)
-            out.post_ddl.append(str(sa.schema.AddConstraint(cons).compile(dialect=pg.dialect())).strip()
+            out.post_ddl.append(str(sa.schema.AddConstraint(cons).compile(dialect=_PG)).strip()
                                 + " NOT VALID")
             out.post_ddl.append(f'ALTER TABLE {tname} VALIDATE CONSTRAINT "{fk["name"]}"')
     return out
