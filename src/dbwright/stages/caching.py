@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import platform
+import re
 from typing import Any
 
 from dbwright.design import Section
@@ -53,15 +54,31 @@ def _staleness(spec: Spec, p: AccessPattern) -> float | None:
     return None
 
 
+_EQ = re.compile(r"\b([a-z_][a-z0-9_.]*)\s*=\s*:", re.I)
+
+
+def _equals(p: AccessPattern) -> list[str]:
+    """Equality-filtered columns: structured ``equals`` or ``col = :param`` in the SQL, most selective
+    (non-tenant) first."""
+    cols = list(p.equals)
+    if p.sql:
+        cols += [m.group(1).split(".")[-1] for m in _EQ.finditer(p.sql) if m.group(1).split(".")[-1] not in cols]
+    return sorted(cols, key=lambda c: c == "tenant_id")
+
+
 def _key_space(spec: Spec, p: AccessPattern) -> tuple[int, str]:
     """Distinct cache keys a pattern reads and how that number was found."""
     entity_name = wp.pattern_entity(spec, p)
     entity = spec.entities.get(entity_name or "")
     if entity is None:
         return 100_000, "entity unknown: 100k keys assumed"
-    for col in p.equals:
+    for col in _equals(p):
         base = col[:-3] if col.endswith("_id") else col
         attr = entity.attributes.get(base)
+        if attr is None and p.sql:
+            # a joined table's column (d.site_id): any entity's reference of that name
+            attr = next((e.attributes[base] for e in spec.entities.values()
+                         if base in e.attributes and e.attributes[base].type == "ref"), None)
         if attr is not None and attr.type == "ref" and attr.ref in spec.entities:
             rows = spec.entities[attr.ref].rows or 100_000
             if p.kind == "lookup" or p.limit == 1:
@@ -70,7 +87,7 @@ def _key_space(spec: Spec, p: AccessPattern) -> tuple[int, str]:
         if col == "tenant_id" and spec.tenancy and len(p.equals) == 1:
             return max(1, spec.tenancy.tenants), "one key per tenant"
     rows = entity.rows or 100_000
-    if wp.pattern_kind(p) in ("aggregate", "timeseries") and not p.equals:
+    if wp.pattern_kind(p) in ("aggregate", "timeseries") and not _equals(p):
         return 1000, "aggregate without key: ~1000 distinct parameter sets assumed"
     return max(1, rows), f"one key per {entity_name} row"
 
@@ -78,7 +95,7 @@ def _key_space(spec: Spec, p: AccessPattern) -> tuple[int, str]:
 def _skew(spec: Spec, p: AccessPattern) -> tuple[float, str]:
     entity = spec.entities.get(wp.pattern_entity(spec, p) or "")
     if entity is not None:
-        for col in p.equals:
+        for col in _equals(p):
             base = col[:-3] if col.endswith("_id") else col
             if base in entity.skew:
                 return cm.parse_zipf(entity.skew[base]), f"{wp.pattern_entity(spec, p)}.skew.{base}"
@@ -151,7 +168,7 @@ def choose_target(spec: Spec, cacheable: list[AccessPattern], options: dict[str,
     tp = options.get("throughput") or PLANNING
     node_reads = node_capacity(tp, int(options.get("node_cores", NODE_CORES)))["point_reads_per_s"]
     budget = node_reads * UTILISATION * 0.5
-    peak = sum(p.rate for p in cacheable if wp.pattern_kind(p) != "aggregate") * spec.workload.peak_multiplier
+    peak = sum(p.rate for p in cacheable) * spec.workload.peak_multiplier
     target = DEFAULT_TARGET if peak <= 0 else min(0.99, max(DEFAULT_TARGET, 1 - budget / peak))
     return round(target, 3), Evidence.formula(
         "target hit ratio = clamp(1 − miss budget / peak cacheable reads, 0.90, 0.99); miss budget = half of one "
@@ -176,10 +193,10 @@ def run(ctx: DesignContext) -> Section | None:
     target, target_ev = choose_target(spec, cacheable, ctx.options)
     findings: list[Finding] = []
     decisions: list[Decision] = []
-    sized = [size_pattern(spec, p, target) for p in cacheable if wp.pattern_kind(p) not in ("aggregate",)
-             and (p.rate >= MIN_CACHE_RATE or (p.p99 is not None and p.p99 <= 0.005))]
-    low_rate = [p.name for p in cacheable if wp.pattern_kind(p) != "aggregate" and p.name not in
-                {x["pattern"] for x in sized}]
+    # aggregates are cached too (a result cache keyed by their parameters), besides their rollups
+    sized = [size_pattern(spec, p, target) for p in cacheable
+             if p.rate >= MIN_CACHE_RATE or (p.p99 is not None and p.p99 <= 0.005)]
+    low_rate = [p.name for p in cacheable if p.name not in {x["pattern"] for x in sized}]
     aggregates = [p for p in cacheable if wp.pattern_kind(p) == "aggregate"]
     shared_rate = sum(x["rate"] for x in sized)
     layers: list[dict[str, Any]] = []
