@@ -104,7 +104,7 @@ def ingest_decisions(spec: Spec, node: dict[str, float], tp: dict[str, Any], eng
             rationale=text,
             trade_offs=["compressed chunks are expensive to update (late data beyond a day needs decompression)",
                         "a Kafka buffer in front decouples gateways from database maintenance and failover",
-                        "multi-node ingest needs the rows spread by series key (distributed hypertable / Citus)"
+                        "multi-node ingest needs the rows spread by the series key (see the sharding decision)"
                         if nodes > 1 else "one ingest node: its failover pauses ingestion (gateways buffer)"],
             alternatives=[Alternative("row-by-row INSERTs", f"500-row INSERTs reach {tp['insert_rows_per_s'] / tp['copy_rows_per_s']:.0%} "
                                       "of COPY's throughput per stream (" + ("measured" if measured else "planning default")

@@ -252,7 +252,16 @@ def resharding(engine: str | None, category: str | None, nodes: int, shards: int
                            old=nodes, new=nodes * 2),
           Evidence.formula("data moved with key mod N hashing (N → 2N+1)", round(moved_mod, 3), old=nodes,
                            new=nodes * 2 + 1)]
-    if engine in ("citus", "postgresql", "timescaledb", None) or category == "relational":
+    if engine == "timescaledb":
+        text = (f"Resharding: TimescaleDB has no multi-node since 2.14, so shard in the application: {HASH_SLOTS} "
+                f"hash slots of the key mapped to {nodes} independent TimescaleDB primaries in a routing table the "
+                f"ingest layer and the API read; adding nodes moves whole slots ({moved_slots:.0%} of data when "
+                f"doubling, copied then switched per slot), never a rehash of every key ({moved_mod:.0%} with key mod N).")
+        ev.append(Evidence.cited("TimescaleDB multi-node sunset (2.14)",
+                                 "https://docs.timescale.com/self-hosted/latest/multinode-timescaledb/"))
+        ev.append(Evidence.cited("Hash slots: only moved slots migrate", REDIS_SLOTS_DOC))
+        tool = "application hash slots"
+    elif engine in ("citus", "postgresql", None) or category == "relational":
         text = (f"Resharding: Citus with {shards} shards (citus.shard_count) — adding nodes moves whole shards "
                 f"online with citus_rebalance_start(); doubling from {nodes} to {nodes * 2} nodes moves "
                 f"{moved_slots:.0%} of data, never a rehash of every key ({moved_mod:.0%} with key mod N).")

@@ -65,7 +65,8 @@ def _top_dims(s: EngineScore, need: dict[str, Need], n: int = 4) -> list[str]:
 
 
 def _weak_dims(s: EngineScore, need: dict[str, Need]) -> list[str]:
-    return [d for d, n in need.items() if n.importance >= 0.3 and s.ratings[d] <= 2]
+    return [d for d, n in need.items() if (n.importance >= 0.3 and s.ratings[d] <= 2)
+            or (n.importance >= 0.8 and s.ratings[d] <= 3)]
 
 
 def _why_not(alt: EngineScore, winner: EngineScore, need: dict[str, Need]) -> str:
