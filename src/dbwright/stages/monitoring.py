@@ -12,6 +12,7 @@ from typing import Any
 from dbwright.design import Section
 from dbwright.model import Alternative, Decision, Evidence
 from dbwright.spec.units import fmt_bytes
+from dbwright.stages import workload_profile as wp
 from dbwright.stages.context import DesignContext
 
 EXPORTERS = {
@@ -108,8 +109,9 @@ def rules_for(ctx: DesignContext) -> list[dict[str, Any]]:
                            + ("planning default" if scaling.data["throughput"].get("planning_default") else
                               f"measured on {scaling.data['throughput']['engine']}") + ")", int(write_limit)))
         for ing in scaling.data.get("ingest", []):
+            table = ctx.tables.get(ing["entity"]) or wp._snake(ing["entity"])
             rules.append(_rule(f"DbwrightIngestBehind{ing['entity']}",
-                               f"sum(rate(pg_stat_user_tables_n_tup_ins{{relname=~\"{ing['entity'].lower()}.*\"}}[5m])) < "
+                               f"sum(rate(pg_stat_user_tables_n_tup_ins{{relname=~\"{table}(_p.*)?\"}}[5m])) < "
                                f"{int(ing['peak_rows_per_s'] / max(1.0, spec.workload.peak_multiplier) * 0.5)}",
                                "10m", "critical", f"{ing['entity']} ingest below half the normal rate",
                                "gateways are buffering or writers are failing; their buffer is finite",
