@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import io
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,9 @@ from dbwright.spec import load_spec_text
 from dbwright.spec.load import LoadedSpec
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Longer campaigns: DBWRIGHT_FUZZ_EXAMPLES=5000 pytest tests/test_spec_fuzz.py
+FUZZ = settings(max_examples=int(os.environ.get("DBWRIGHT_FUZZ_EXAMPLES", "150")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # Words a spec uses, so random trees reach deep into the models instead of failing at the top.
 VOCAB = [
