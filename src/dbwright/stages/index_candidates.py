@@ -60,7 +60,7 @@ def query_candidates(q: Query, rows: Mapping[str, float], opt: CandidateOptions)
         if opt.partial:
             for col, lit in u.constants.items():
                 others = tuple(c for c in _dedupe([*eqlike, *u.range, *order_cols]) if c != col)[:2]
-                if others and not lit.startswith("$"):
+                if others and "$" not in lit:
                     out.append(IndexDef(table, others, where=f"{col} = {lit}"))
     return list(dict.fromkeys(out))
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 Reason = Literal["picked", "budget", "redundant", "little-gain", "write-cost", "max-indexes", "unused"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class IndexDef:
     """A B-tree index: key columns in order, optional INCLUDE columns and partial predicate."""
 
@@ -30,6 +30,10 @@ class IndexDef:
         if self.where:
             s += f" WHERE {self.where}"
         return s
+
+    def __lt__(self, other: IndexDef) -> bool:
+        return (self.table, self.columns, self.include, self.where or "") < \
+            (other.table, other.columns, other.include, other.where or "")
 
     def is_desc(self, i: int) -> bool:
         return i < len(self.descending) and self.descending[i]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from dbwright.stages.index_candidates import covered_by
 from dbwright.stages.index_model import IndexDef, Query, Verdict
@@ -47,7 +47,7 @@ class SelectOptions:
     greedy: bool = True  # also run a greedy-with-interactions pass (Extend-like) and keep the better
     max_width: int = 2
     top: int = 8  # moves per greedy step costed by the planner
-    explore: bool = True  # also cost each query with all its candidates, and minus each used one
+    explore: bool = False  # also cost each query with all its candidates, and minus each used one
 
 
 @dataclass
@@ -79,7 +79,7 @@ def _solve(queries: Sequence[Query], base: Mapping[str, float], configs: Mapping
     if not idxs:
         return set()
     col = {i: k for k, i in enumerate(idxs)}
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h = _new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", opt.mip_time_limit)
     h.setOptionValue("mip_rel_gap", 1e-3)
@@ -114,6 +114,32 @@ def _solve(queries: Sequence[Query], base: Mapping[str, float], configs: Mapping
     h.run()
     x = h.getSolution().col_value
     return {i for i in idxs if x[col[i]] > 0.5}
+
+
+_banner_shown = False
+
+
+def _new_highs() -> Any:
+    """A HiGHS instance; its one-time banner goes to /dev/null (stdout may carry --json output)."""
+    global _banner_shown
+    import os
+    import sys
+
+    import highspy
+
+    if _banner_shown:
+        return highspy.Highs()  # type: ignore[no-untyped-call]
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+    _banner_shown = True
+    return h
 
 
 class _Eval:
@@ -211,6 +237,16 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
     useful = [i for i in fits if single.get(i, 0.0) > 0]
     best, best_total = (_greedy(useful, sizes, ev, opt, base_total, configs, base) if opt.greedy
                         else (set(), base_total))
+    # A third start: the best single-column indexes by gain per byte, while they fit.
+    ratio_fill: set[IndexDef] = set()
+    room = opt.budget_bytes
+    for i in sorted((i for i in useful if len(i.columns) == 1), key=lambda i: -single[i] / max(sizes[i], 1)):
+        if (room is None or sizes[i] <= room) and (opt.max_indexes is None or len(ratio_fill) < opt.max_indexes):
+            ratio_fill.add(i)
+            room = None if room is None else room - sizes[i]
+    t = ev.total(ratio_fill)
+    if t < best_total:
+        best, best_total = ratio_fill, t
     seen: list[set[IndexDef]] = []
     for _ in range(opt.rounds):
         x = _solve(reads, base, _prune(configs), sizes, opt, maint)
@@ -229,6 +265,7 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
     if opt.fill:
         best, best_total = _widen(best, best_total, useful, sizes, ev, opt)
         best, best_total = _fill(best, best_total, fits, sizes, ev, opt, single)
+        best, best_total = _swap(best, best_total, useful, sizes, ev, opt, configs, base)
     chosen = sorted(best)
     per = ev.per_query(chosen)
     sel = Selection(chosen=chosen, base=base_total,
@@ -319,6 +356,46 @@ def _greedy(fits: Sequence[IndexDef], sizes: Mapping[IndexDef, int], ev: _Eval, 
             break
         _, x, total, extra = best
         used += extra
+    return x, total
+
+
+def _swap(x: set[IndexDef], total: float, pool: Sequence[IndexDef], sizes: Mapping[IndexDef, int],
+          ev: _Eval, opt: SelectOptions, configs: Mapping[str, Mapping[Config, float]],
+          base: Mapping[str, float], rounds: int = 3) -> tuple[set[IndexDef], float]:
+    """Swap one pick for one other candidate, best predicted first (measured configurations
+    predict; the planner confirms the few most promising)."""
+    weights = {q.qid: q.weight for q in ev.queries}
+    by_index: dict[IndexDef, set[str]] = {}
+    for qid, cs in configs.items():
+        for k in cs:
+            for i in k:
+                by_index.setdefault(i, set()).add(qid)
+
+    def predict(qid: str, cfg: set[IndexDef]) -> float:
+        return min([base[qid], *(c for k, c in configs[qid].items() if k <= cfg)])
+
+    for _ in range(rounds):
+        used = sum(sizes[i] for i in x)
+        now = {qid: predict(qid, x) for qid in configs}
+        scored = []
+        for i in x:
+            for j in pool:
+                if j in x or j not in by_index or (
+                        opt.budget_bytes is not None and used - sizes[i] + sizes[j] > opt.budget_bytes):
+                    continue
+                cfg = (x - {i}) | {j}
+                gain = sum(weights[q] * (now[q] - predict(q, cfg)) for q in by_index[j] | by_index.get(i, set()))
+                if gain > 0:
+                    scored.append((gain, cfg))
+        scored.sort(key=lambda m: -m[0])
+        best: tuple[float, set[IndexDef]] | None = None
+        for _, cfg in scored[:opt.top]:
+            t = ev.total(cfg)
+            if t < total * (1 - 1e-5) and (best is None or t < best[0]):
+                best = (t, cfg)
+        if best is None:
+            break
+        total, x = best
     return x, total
 
 
