@@ -86,3 +86,11 @@ def test_every_tool_is_documented() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "mcp.md").read_text(encoding="utf-8")
     for name in mcp_server.TOOLS:
         assert f"| `{name}` |" in doc, name
+
+
+def test_architecture_tools_when_their_area_is_installed() -> None:
+    if "compare_engines" not in mcp_server.available_tools():
+        pytest.skip("the architecture API is not installed")
+    out = _call("compare_engines", {"engines": ["postgresql", "mongodb"],
+                                    "spec_path": str(EXAMPLE.with_name("analytics-dashboard.yaml"))})
+    assert out["ok"] is True and out["comparison"]["verdict"]

@@ -25,6 +25,8 @@ _API_MODULES = {
     "DesignOptions": "design", "list_blueprints": "blueprints", "init_spec": "blueprints",
     "plan_dr_file": "dr", "dr_plan_json": "dr", "dr_markdown": "dr",
     "fd_analyze": "normalize", "normalize": "normalize", "normalization_report": "normalize",
+    "compare": "architecture", "recommend": "architecture", "list_engines": "architecture",
+    "section_markdown": "architecture", "lint_migration": "migrate", "plan_migration": "migrate",
 }
 
 INSTRUCTIONS = (
@@ -191,6 +193,47 @@ def fd_analyze(path: str) -> dict[str, Any]:
     return {"ok": True, "cases": api("fd_analyze")(path)}
 
 
+@_guarded
+def compare_engines(engines: list[str], spec_path: str) -> dict[str, Any]:
+    """Compare database engines for a spec (e.g. ["postgresql", "mongodb"]): a verdict that may be
+    "neither — consider X", per-dimension reasons with cited facts, and polyglot suggestions."""
+    return {"ok": True, "comparison": api("compare")(engines, spec_path)}
+
+
+@_guarded
+def recommend_technology(spec_path: str) -> dict[str, Any]:
+    """The technology recommendation for a spec: ranked engines, the runner-up and when it would win."""
+    section = api("recommend")(spec_path)
+    out: dict[str, Any] = {"ok": True, "section": section.to_dict()}
+    markdown = api("section_markdown")
+    if markdown is not None:
+        out["markdown"] = markdown(section)
+    return out
+
+
+@_guarded
+def list_engines() -> dict[str, Any]:
+    """The engine catalogue: id, name, category, roles, licence and managed offerings."""
+    return {"ok": True, "engines": api("list_engines")()}
+
+
+@_guarded
+def lint_migration(path: str, engine: str = "postgresql", version: str | None = None) -> dict[str, Any]:
+    """Lint a migration script (SQL or an Alembic revision) for locking and safety problems."""
+    result = api("lint_migration")(path, engine=engine, version=version)
+    return {"ok": not any(f.severity.value == "error" for f in result.findings), **result.to_dict()}
+
+
+@_guarded
+def plan_migration(from_schema: str, to_schema: str, renames: list[str] | None = None) -> dict[str, Any]:
+    """Plan a zero-downtime change between two schemas (DDL files) as expand/migrate/contract phases.
+
+    renames: e.g. ["customer.name=full_name"]. Runs the diff on a throwaway PostgreSQL.
+    """
+    plan = api("plan_migration")(from_schema, to_schema, renames=renames)
+    return {"ok": True, "plan": plan.to_dict()}
+
+
 # tool -> the api functions it needs; a tool is offered only when all of them exist
 TOOLS: dict[str, tuple[Callable[..., dict[str, Any]], tuple[str, ...]]] = {
     "validate_spec": (validate_spec, ("validate",)),
@@ -202,6 +245,11 @@ TOOLS: dict[str, tuple[Callable[..., dict[str, Any]], tuple[str, ...]]] = {
     "spec_schema": (spec_schema, ("spec_json_schema",)),
     "normalize": (normalize, ("normalize",)),
     "fd_analyze": (fd_analyze, ("fd_analyze",)),
+    "compare_engines": (compare_engines, ("compare",)),
+    "recommend_technology": (recommend_technology, ("recommend",)),
+    "list_engines": (list_engines, ("list_engines",)),
+    "lint_migration": (lint_migration, ("lint_migration",)),
+    "plan_migration": (plan_migration, ("plan_migration",)),
 }
 
 
