@@ -1,9 +1,189 @@
-"""Commands of the 'migrate' area (placeholder until its issue lands)."""
+"""Commands of the 'migrate' area: lint, plan, locks, rehearse, switch.
+
+Nothing runs against a user's database unless ``rehearse --execute --dsn DSN`` is given explicitly.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from dbwright.api import (
+    DbwrightError,
+    Severity,
+    execute_migration,
+    lint_migration,
+    lint_sarif,
+    lint_text,
+    migration_locks,
+    plan_migration,
+    rehearse_migration,
+    switch_engine,
+)
+from dbwright.cli.common import EXIT_FINDINGS, console, emit_json, guarded, out, print_findings, progress
+
+migrate_app = typer.Typer(help="Zero-downtime migrations: lint scripts, measure locks, plan expand/contract "
+                               "phases, rehearse them under load, switch MySQL/MariaDB to PostgreSQL.",
+                          no_args_is_help=True)
+
+
+@migrate_app.command("lint")
+@guarded
+def lint_cmd(
+    files: list[Path] = typer.Argument(..., help="SQL migration files (or Alembic revisions)"),
+    engine: str = typer.Option("postgresql", "--engine", help="postgresql | mariadb | mysql"),
+    pg_version: str | None = typer.Option(None, "--pg-version", help="PostgreSQL major version (default 15)"),
+    version: str | None = typer.Option(None, "--version", help="Engine version, e.g. 10.11 or 8.0.36"),
+    assume_in_transaction: bool = typer.Option(False, "--assume-in-transaction",
+                                               help="The runner wraps each file in a transaction"),
+    schema: Path | None = typer.Option(None, "--schema", help="DDL of the current schema (types, FKs, indexes)"),
+    fmt: str = typer.Option("text", "--format", help="text | json | sarif"),
+    rule: list[str] = typer.Option([], "--rule", help="Enable an opt-in rule (e.g. MIG036); repeatable"),
+    ignore: list[str] = typer.Option([], "--ignore", help="Skip a rule; repeatable"),
+) -> None:
+    """Lint migration scripts for locking, rewrite and compatibility hazards (rules MIG001…)."""
+    if fmt not in ("text", "json", "sarif"):
+        raise DbwrightError("--format must be text, json or sarif")
+    results = [lint_migration(f, engine=engine, version=pg_version or version,
+                              assume_in_transaction=assume_in_transaction, schema=schema,
+                              select=rule or None, ignore=ignore or None) for f in files]
+    if fmt == "json":
+        emit_json([r.to_dict() for r in results] if len(results) > 1 else results[0].to_dict())
+    elif fmt == "sarif":
+        emit_json(lint_sarif(results))
+    else:
+        for r in results:
+            print_findings(r.findings)
+            console.print(lint_text(r).splitlines()[-1])
+    if any(f.severity is Severity.ERROR for r in results for f in r.findings):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@migrate_app.command("plan")
+@guarded
+def plan_cmd(
+    from_: str = typer.Option(..., "--from", help="Current schema: DDL file or PostgreSQL DSN (read-only)"),
+    to: str = typer.Option(..., "--to", help="Target schema: DDL file or PostgreSQL DSN (read-only)"),
+    out_dir: Path | None = typer.Option(None, "-o", "--out", help="Write plan.md, phase SQL, rollback, Alembic, JSON"),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON"),
+    rename: list[str] = typer.Option([], "--rename", help="table.old=new or old_table=new_table; repeatable"),
+    backfill: list[str] = typer.Option([], "--backfill", help="table.column=<SQL expression> for existing rows"),
+    pg_version: int | None = typer.Option(None, "--pg-version", help="Target PostgreSQL major version"),
+    batch_size: int = typer.Option(1000, "--batch-size", help="Rows per backfill batch"),
+) -> None:
+    """Diff two schemas on a throwaway PostgreSQL and print a phased zero-downtime plan."""
+    with progress("diffing on a throwaway PostgreSQL"):
+        mp = plan_migration(from_, to, rename, backfill, pg_version, batch_size, out_dir)
+    if as_json:
+        emit_json(mp.to_dict())
+    else:
+        from dbwright.migration.outputs import render_markdown
+
+        out.print(render_markdown(mp.plan), markup=False)
+        if mp.files:
+            console.print(f"wrote {len(mp.files)} files to {out_dir}")
+    if mp.plan.prompts:
+        console.print(f"[yellow]{len(mp.plan.prompts)} decision(s) needed — see 'Decisions needed'[/]")
+    if mp.plan.blocking_steps():
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@migrate_app.command("locks")
+@guarded
+def locks_cmd(
+    file: Path = typer.Argument(..., help="SQL script whose statements to measure"),
+    schema: Path | None = typer.Option(None, "--schema", help="DDL to create first (the tables it alters)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Run each statement on a throwaway PostgreSQL in a rolled-back transaction and report the locks
+    it really took (pg_locks) and whether it rewrote the table, beside the static model."""
+    with progress("measuring on a throwaway PostgreSQL"):
+        rows = migration_locks(file, schema)
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        locks = ", ".join(f"{lk['relation']}:{lk['mode'].removesuffix('Lock')}" for lk in r["locks"]) or "none"
+        tag = "" if r["agree"] else "  [static model differs: " + str(r["static"]) + "]"
+        out.print(f"line {r['line']}: {' '.join(r['sql'].split())[:80]}\n  locks {locks}"
+                  + (f"; rewrites {', '.join(r['rewritten'])}" if r["rewritten"] else "")
+                  + (f"; error: {r['error']}" if r["error"] else "") + tag, markup=False)
+
+
+@migrate_app.command("rehearse")
+@guarded
+def rehearse_cmd(
+    from_: str = typer.Option(..., "--from", help="Current schema DDL file"),
+    to: str = typer.Option(..., "--to", help="Target schema DDL file"),
+    rename: list[str] = typer.Option([], "--rename"),
+    backfill: list[str] = typer.Option([], "--backfill"),
+    rows: int = typer.Option(100_000, "--rows", help="Synthetic rows per table in the sandbox"),
+    threads: int = typer.Option(2, "--threads", help="Concurrent workload sessions"),
+    execute: bool = typer.Option(False, "--execute", help="Apply the plan to --dsn for real (explicit opt-in)"),
+    dsn: str | None = typer.Option(None, "--dsn", help="Target database for --execute"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Rehearse the plan on a sandbox under a read/write workload (or, with --execute --dsn, apply it)."""
+    if execute or dsn:
+        if not (execute and dsn):
+            raise DbwrightError("applying to a real database needs both --execute and --dsn")
+        results = execute_migration(dsn, from_, to, rename, backfill)
+        if as_json:
+            emit_json(results)
+        else:
+            for r in results:
+                out.print(f"{r['phase']}: {r['title']} {r['seconds']:.2f}s"
+                          + (f" ERROR {r['error']}" if r["error"] else ""), markup=False)
+        if any(r["error"] for r in results):
+            raise typer.Exit(EXIT_FINDINGS)
+        return
+    with progress(f"rehearsing with {rows} rows per table under load"):
+        report = rehearse_migration(from_, to, rename, backfill, rows, threads)
+    if as_json:
+        emit_json(report)
+    else:
+        for s in report["steps"]:
+            out.print(f"{s['phase']:9} {s['seconds']:7.3f}s  AE {s['longest_access_exclusive_ms']:6.1f} ms  "
+                      f"wait {s['workload_longest_lock_wait_ms']:6.1f} ms  {s['title']}"
+                      + (f"  ERROR {s['error']}" if s["error"] else ""), markup=False)
+        for name, ok in report["checks"].items():
+            out.print(f"{'ok  ' if ok else 'FAIL'} {name}", markup=False)
+        out.print(f"longest ACCESS EXCLUSIVE hold {report['longest_access_exclusive_ms']} ms; longest lock wait "
+                  f"seen by the workload {report['workload_longest_lock_wait_ms']} ms; "
+                  f"{report['workload_ops']} workload operations", markup=False)
+    if not report["ok"]:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@migrate_app.command("switch")
+@guarded
+def switch_cmd(
+    source: str | None = typer.Option(None, "--source", help="SQLAlchemy URL of the MySQL/MariaDB source (read-only)"),
+    schema_file: Path | None = typer.Option(None, "--schema-file", help="MySQL DDL script to load into a throwaway MariaDB"),
+    data_copy: Path | None = typer.Option(None, "--data-copy", help="PostgreSQL COPY data to fill it (Sakila corpus)"),
+    rehearse: bool = typer.Option(False, "--rehearse", help="Copy into a throwaway PostgreSQL and verify"),
+    out_dir: Path | None = typer.Option(None, "-o", "--out", help="Write schema.sql, post.sql, RUNBOOK.md, JSON"),
+    tool: str = typer.Option("debezium", "--cdc", help="debezium | dms"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """MySQL/MariaDB → PostgreSQL: type assessment, DDL, bulk copy + CDC runbook; --rehearse proves the copy."""
+    with progress("assessing the source"):
+        report = switch_engine(source, schema_file, data_copy, rehearse, out_dir, tool)
+    if as_json:
+        emit_json(report)
+    else:
+        out.print(report["runbook"], markup=False)
+        if rehearse:
+            rows = report["rows"]
+            out.print(f"rehearsal: {len(rows)} tables, {sum(v['source'] for v in rows.values())} rows; counts "
+                      f"{'match' if all(v['source'] == v['target'] for v in rows.values()) else 'DIFFER'}; "
+                      f"{report['ranges_checked']} primary-key ranges checked, "
+                      f"{len(report['range_mismatches'])} mismatched", markup=False)
+    if rehearse and not report.get("ok", True):
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the main app."""
+    app.add_typer(migrate_app, name="migrate")

@@ -154,7 +154,7 @@ def assess(engine: Any, schema: str | None = None) -> SwitchAssessment:
         if tname in views:
             continue
         out.tables.append(tname)
-        cols = []
+        cols: list[Any] = []
         pk = insp.get_pk_constraint(tname, schema=schema).get("constrained_columns", [])
         for c in insp.get_columns(tname, schema=schema):
             ptype, conv, note = map_type(c["type"], c, tname, out)

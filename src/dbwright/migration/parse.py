@@ -99,7 +99,7 @@ def _parse_pg(script: Script) -> None:
         return
     for sl in slices:
         text = src[sl]
-        start = sl.start + (len(text) - len(text.lstrip()))
+        start = sl.start + _first_token_offset(text)
         text = text.strip()
         if not text:
             continue
@@ -121,11 +121,25 @@ def _parse_pg(script: Script) -> None:
             script.stmts.append(st)
 
 
+def _first_token_offset(text: str) -> int:
+    """Character offset of the first real token (after whitespace and comments)."""
+    from pglast.parser import scan
+
+    try:
+        toks = scan(text)
+    except Exception:
+        return len(text) - len(text.lstrip())
+    toks = [t for t in toks if t.name not in ("SQL_COMMENT", "C_COMMENT")]
+    if not toks:
+        return len(text) - len(text.lstrip())
+    return int(toks[0].start)  # the scanner reports character offsets
+
+
 def _long_identifiers(text: str, limit: int = 63) -> list[str]:
     """Identifiers over NAMEDATALEN-1 bytes as written (the parser already truncated them)."""
     from pglast.parser import scan
 
-    raw = text.encode()
+    raw = text
     out = []
     try:
         tokens = scan(text)
@@ -133,7 +147,7 @@ def _long_identifiers(text: str, limit: int = 63) -> list[str]:
         return out
     for tok in tokens:
         if tok.name == "IDENT":
-            ident = raw[tok.start:tok.end + 1].decode(errors="replace").strip('"')
+            ident = raw[tok.start:tok.end + 1].strip('"')
             if len(ident.encode()) > limit:
                 out.append(ident)
     return out

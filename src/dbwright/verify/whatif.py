@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -110,13 +111,10 @@ class WhatIf:
 
     def _explain(self, q: Query) -> dict[str, Any]:
         t = time.perf_counter()
-        row = self.conn.execute("EXPLAIN (FORMAT JSON) " + q.sql).fetchone()
+        plan = explain_json(self.conn, q.sql)
         self.stats.explains += 1
         self.stats.seconds_explain += time.perf_counter() - t
-        plan = row[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        return dict(plan[0]["Plan"])
+        return plan
 
     def _used(self, plan: dict[str, Any]) -> frozenset[IndexDef]:
         used: set[IndexDef] = set()
@@ -173,6 +171,35 @@ class WhatIf:
         self._visible.clear()
 
 
+_PARAM = re.compile(r"\$(\d+)")
+
+
+def explain_json(conn: Any, sql: str, analyze: bool = False, params: Sequence[Any] | None = None) -> dict[str, Any]:
+    """The plan's top node. ``$n`` parameters: the generic plan (PREPARE, EXPLAIN EXECUTE with NULLs,
+    ``plan_cache_mode = force_generic_plan``; re-prepared each time so hypothetical indexes count)."""
+    opts = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
+    nparams = max((int(n) for n in _PARAM.findall(sql)), default=0)
+    if nparams == 0:
+        raw = conn.execute(f"EXPLAIN ({opts}) " + sql).fetchone()[0]
+    else:
+        vals = list(params) if params is not None else [None] * nparams
+        conn.execute("SET plan_cache_mode = " + ("force_custom_plan" if params is not None else "force_generic_plan"))
+        conn.execute("PREPARE dbwright_q AS " + sql)
+        try:
+            from psycopg import sql as psql
+
+            args = psql.SQL(", ").join(psql.Literal(v) for v in vals)
+            stmt = psql.SQL("EXPLAIN ({}) EXECUTE dbwright_q({})").format(psql.SQL(opts), args)
+            raw = conn.execute(stmt).fetchone()[0]
+        finally:
+            conn.execute("DEALLOCATE dbwright_q")
+    plan = json.loads(raw) if isinstance(raw, str) else raw
+    top = dict(plan[0]["Plan"])
+    if analyze:
+        top["Execution Time"] = plan[0].get("Execution Time")
+    return top
+
+
 @functools.lru_cache(maxsize=65536)
 def _ddl(idx: IndexDef) -> str:
     return index_sql(idx, "postgresql", concurrently=False)
@@ -186,9 +213,7 @@ def evaluate_config(conn: Any, queries: Sequence[Query], config: Sequence[IndexD
     def total() -> tuple[float, dict[str, float]]:
         per: dict[str, float] = {}
         for q in queries:
-            with conn.transaction(force_rollback=True):
-                plan = conn.execute("EXPLAIN (FORMAT JSON) " + q.sql).fetchone()[0]
-            per[q.qid] = float(plan[0]["Plan"]["Total Cost"])
+            per[q.qid] = float(explain_json(conn, q.sql)["Total Cost"])
         return sum(per[q.qid] * (q.weight if weighted else 1.0) for q in queries), per
     before, per_before = total()
     size = 0

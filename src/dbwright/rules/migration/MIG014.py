@@ -18,7 +18,7 @@ class RenameOutsideContract(Rule):
     """A column or table is renamed in place, breaking the application version still running.
 
     ## What it does
-    Flags `RENAME COLUMN`, `RENAME TO` (and MySQL `CHANGE old new`) unless the script is marked `-- dbwright: phase=contract`.
+    Flags `RENAME COLUMN`, `RENAME TO` (and MySQL `CHANGE old new`) unless the script is marked `-- dbwright: phase=contract` (or `phase=switch`, where dbwright's plans swap a shadow column in under the old name).
 
     ## Why it matters
     The rename is instant, but every query of the running application version that uses the old name fails from that moment until the new version is deployed.
@@ -46,8 +46,8 @@ class RenameOutsideContract(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if phase(script) == "contract":
-            return
+        if phase(script) in ("contract", "switch"):
+            return  # planned: the contract phase, or the switch phase's column swap
         for st in script.stmts:
             for a in st.actions:
                 renamed = a.kind in ("rename_column", "rename_table") or a.extra.get("renamed_from")

@@ -13,6 +13,8 @@ from dbwright.rules.migration._util import (
     pg,
 )
 
+_SERIAL_NAMES = {"serial4": "serial", "serial8": "bigserial", "serial2": "smallserial"}
+
 
 @register
 class PreferIdentity(Rule):
@@ -51,5 +53,5 @@ class PreferIdentity(Rule):
             return
         for st, a in column_defs(script):
             if a.serial:
-                yield self.finding(f"{a.column} uses {a.type_name.replace('serial4', 'serial')}", loc(script, st),
+                yield self.finding(f"{a.column} uses {_SERIAL_NAMES.get(a.type_name, a.type_name)}", loc(script, st),
                                    "GENERATED ALWAYS AS IDENTITY")

@@ -1,0 +1,55 @@
+"""Diff convergence on the migra and pgschema corpora: load old, apply dbwright's ops, compare with new.
+
+The default run covers all 26 migra cases and every 4th pgschema case; the full pgschema half runs
+with ``-m slow``. Cases needing PostgreSQL 18 syntax or extensions this server lacks are skipped by
+the harness with their reason (and do not count).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench" / "migrations"))
+
+import contextlib
+
+import diff_convergence  # noqa: E402
+
+
+def _run(pg_cluster, cases: list[Path]) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    for role in diff_convergence.ROLES:
+        with contextlib.suppress(Exception):
+            pg_cluster.execute(f"create role {role}")
+    results = [diff_convergence.run_case(pg_cluster, c) for c in cases]
+    ran = [r for r in results if r["status"] != "skipped"]
+    conv = [r for r in ran if r["status"] == "converged"]
+    return {"ran": len(ran), "converged": len(conv), "rate": len(conv) / max(len(ran), 1),
+            "diverged": [r["case"].split("/")[-1] for r in ran if r["status"] != "converged"],
+            "skipped": [(r["case"], r["reason"]) for r in results if r["status"] == "skipped"]}
+
+
+def test_migra_convergence(pg_cluster, corpora: Path) -> None:  # type: ignore[no-untyped-def]
+    cases = diff_convergence.find_cases(corpora / "migrations" / "diff" / "migra")
+    assert len(cases) == 26
+    rep = _run(pg_cluster, cases)
+    # migra's own expected.sql converges in 18/26 on PostgreSQL 15 (corpus README)
+    assert rep["converged"] >= 20, rep
+
+
+def test_pgschema_convergence_sample(pg_cluster, corpora: Path) -> None:  # type: ignore[no-untyped-def]
+    cases = diff_convergence.find_cases(corpora / "migrations" / "diff" / "pgschema")[::4]
+    rep = _run(pg_cluster, cases)
+    assert rep["rate"] >= 0.8, rep
+    for case, reason in rep["skipped"]:
+        assert "does not load" in reason, case
+
+
+@pytest.mark.slow
+def test_pgschema_convergence_full(pg_cluster, corpora: Path) -> None:  # type: ignore[no-untyped-def]
+    cases = diff_convergence.find_cases(corpora / "migrations" / "diff" / "pgschema")
+    rep = _run(pg_cluster, cases)
+    assert rep["rate"] >= 0.88, rep
