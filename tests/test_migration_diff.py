@@ -7,6 +7,7 @@ the harness with their reason (and do not count).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -14,8 +15,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench" / "migrations"))
-
-import contextlib
 
 import diff_convergence  # noqa: E402
 
