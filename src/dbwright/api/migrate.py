@@ -144,7 +144,7 @@ def plan_migration(from_: str | Path, to: str | Path, renames: list[str] | dict[
 
 def rehearse_migration(from_: str | Path, to: str | Path, renames: list[str] | None = None,
                        backfills: list[str] | None = None, rows: int = 100_000, threads: int = 2,
-                       batch_size: int = 1000, cluster: Any = None) -> dict[str, Any]:
+                       batch_size: int = 1000, cluster: Any = None, compare_naive: bool = False) -> dict[str, Any]:
     """Plan, then apply the plan phase by phase on a sandbox with ``rows`` rows per table under a
     concurrent workload; report durations, lock holds and waits, and the checks."""
     from dbwright.verify.rehearse import rehearse
@@ -153,7 +153,19 @@ def rehearse_migration(from_: str | Path, to: str | Path, renames: list[str] | N
         cl = cluster or stack.enter_context(_pg_sandbox())
         mp = plan_migration(from_, to, renames, backfills, batch_size=batch_size, cluster=cl)
         result = rehearse(cl, _read(from_), _read(to), mp.plan, rows=rows, threads=threads)
+        naive = None
+        if compare_naive:
+            from dbwright.migration.plan import naive_plan
+
+            base = rehearse(cl, _read(from_), _read(to), naive_plan(mp.diff, mp.plan.pg_major, _read(from_)),
+                            rows=rows, threads=threads, database="dbw_rehearse_naive", check_rollback=False)
+            naive = {"longest_access_exclusive_ms": round(base.longest_access_exclusive_ms, 1),
+                     "workload_longest_lock_wait_ms": round(base.longest_lock_wait_ms, 1),
+                     "workload_errors": base.workload_errors,
+                     "steps": [s.to_dict() for s in base.steps]}
     out = result.to_dict()
+    if naive is not None:
+        out["naive_baseline"] = naive
     out["blocking_steps_in_plan"] = [s.title for s in mp.plan.blocking_steps()]
     out["postgresql"] = str(getattr(cl, "version", ""))
     return out

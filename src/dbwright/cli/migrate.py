@@ -122,6 +122,8 @@ def rehearse_cmd(
     threads: int = typer.Option(2, "--threads", help="Concurrent workload sessions"),
     execute: bool = typer.Option(False, "--execute", help="Apply the plan to --dsn for real (explicit opt-in)"),
     dsn: str | None = typer.Option(None, "--dsn", help="Target database for --execute"),
+    compare_naive: bool = typer.Option(False, "--compare-naive",
+                                       help="Also rehearse the direct (unphased) DDL as a baseline"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Rehearse the plan on a sandbox under a read/write workload (or, with --execute --dsn, apply it)."""
@@ -139,7 +141,7 @@ def rehearse_cmd(
             raise typer.Exit(EXIT_FINDINGS)
         return
     with progress(f"rehearsing with {rows} rows per table under load"):
-        report = rehearse_migration(from_, to, rename, backfill, rows, threads)
+        report = rehearse_migration(from_, to, rename, backfill, rows, threads, compare_naive=compare_naive)
     if as_json:
         emit_json(report)
     else:
@@ -152,6 +154,10 @@ def rehearse_cmd(
         out.print(f"longest ACCESS EXCLUSIVE hold {report['longest_access_exclusive_ms']} ms; longest lock wait "
                   f"seen by the workload {report['workload_longest_lock_wait_ms']} ms; "
                   f"{report['workload_ops']} workload operations", markup=False)
+        if "naive_baseline" in report:
+            nb = report["naive_baseline"]
+            out.print(f"direct DDL baseline: longest ACCESS EXCLUSIVE hold {nb['longest_access_exclusive_ms']} ms; "
+                      f"longest lock wait {nb['workload_longest_lock_wait_ms']} ms", markup=False)
     if not report["ok"]:
         raise typer.Exit(EXIT_FINDINGS)
 

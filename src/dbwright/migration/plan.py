@@ -560,6 +560,19 @@ def annotate_steps(plan: Plan, context_sql: str | None) -> None:
             step.access_exclusive = True
 
 
+def naive_plan(diff: DiffResult, pg_major: int = 15, context_sql: str | None = None) -> Plan:
+    """The diff's direct operations as single steps (what a plain schema-diff tool would run);
+    used as the baseline a rehearsal compares the phased plan against."""
+    plan = Plan(pg_major=pg_major)
+    for op in diff.ops:
+        rev = op.reverse()
+        plan.steps.append(Step("expand", op.describe(), op.sql(), transactional=op.transactional,
+                               statement_timeout="0", lock_timeout="30s",
+                               rollback=rev.sql() if rev else []))
+    annotate_steps(plan, context_sql)
+    return plan
+
+
 def plan_from_diff(diff: DiffResult, pg_major: int = 15, batch_size: int = 1000,
                    backfills: dict[str, str] | None = None, context_sql: str | None = None) -> Plan:
     plan = Planner(diff, pg_major, batch_size, backfills).build()
