@@ -25,6 +25,7 @@ from dbwright.api.design import (
 from dbwright.api.dr import dr_files, dr_markdown, dr_plan_json, plan_dr, plan_dr_file, write_dr_files
 from dbwright.api.drills import KINDS as DRILL_KINDS
 from dbwright.api.drills import drill, drill_history, drill_history_svg
+from dbwright.api.indexes import IndexAdvice, advise_indexes, prove_indexes
 from dbwright.api.migrate import (
     MigrationPlan,
     execute_migration,
@@ -55,11 +56,13 @@ __all__ = [
     "DesignResult",
     "Evidence",
     "Finding",
+    "IndexAdvice",
     "Location",
     "MigrationPlan",
     "Severity",
     "Spec",
     "SpecError",
+    "advise_indexes",
     "attach_throughput",
     "capacity",
     "compare",
@@ -75,10 +78,10 @@ __all__ = [
     "execute_migration",
     "fd_analyze",
     "init_spec",
-    "list_blueprints",
     "lint_migration",
     "lint_sarif",
     "lint_text",
+    "list_blueprints",
     "list_engines",
     "load_spec",
     "measure_throughput",
@@ -89,6 +92,7 @@ __all__ = [
     "plan_dr_file",
     "plan_migration",
     "profile_data",
+    "prove_indexes",
     "recommend",
     "rehearse_migration",
     "section_markdown",

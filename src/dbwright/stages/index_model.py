@@ -105,6 +105,7 @@ class Query:
     write_table: str | None = None
     problem: str | None = None  # why it could not be parsed/resolved, when it could not
     limit: int | None = None
+    params: dict[int, tuple[str, str]] = field(default_factory=dict)  # $n -> (table, column) compared
 
     def use(self, table: str) -> TableUse:
         return self.tables.setdefault(table, TableUse())

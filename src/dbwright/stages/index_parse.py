@@ -92,6 +92,14 @@ def _is_constant(node: Any) -> bool:
     return isinstance(node, ast.SQLValueFunction)
 
 
+def _param_number(node: Any) -> int | None:
+    from pglast import ast
+
+    if isinstance(node, ast.TypeCast):
+        return _param_number(node.arg)
+    return int(node.number or 0) if isinstance(node, ast.ParamRef) else None
+
+
 def _literal(node: Any) -> str | None:
     from pglast import ast
     from pglast.stream import RawStream
@@ -178,6 +186,9 @@ def _classify(n: Any, r: _Resolver, q: Query) -> None:
             other = n.rexpr
         if left is None or not _is_constant(other):
             return
+        pnum = _param_number(other)
+        if pnum is not None:
+            q.params.setdefault(pnum, left)
         if op == "=":
             use = q.use(left[0])
             use.add("equality", left[1])

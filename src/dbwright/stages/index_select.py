@@ -179,10 +179,20 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
     by_id = {q.qid: q for q in reads}
     redundant: dict[IndexDef, IndexDef] = {}
     cands: dict[str, list[IndexDef]] = {}
+    by_id_all = {q.qid: q for q in queries}
     for qid, cs in candidates.items():
         keep = []
+        q0 = by_id_all.get(qid)
+        eq: set[tuple[str, str]] = set()
+        if q0 is not None:
+            for tname, tuse in q0.tables.items():
+                eq |= {(tname, c) for c in (*tuse.equality, *tuse.join)}
         for i in cs:
             e = covered_by(i, existing)
+            if e is None and all((i.table, c) in eq for c in i.columns):
+                # Equality-only lookups: column order does not matter, a permutation is a duplicate.
+                e = next((x for x in existing if x.table == i.table and not x.where
+                          and set(x.columns[:len(i.columns)]) == set(i.columns)), None)
             if e is not None:
                 redundant[i] = e
             else:
@@ -244,9 +254,9 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
         if (room is None or sizes[i] <= room) and (opt.max_indexes is None or len(ratio_fill) < opt.max_indexes):
             ratio_fill.add(i)
             room = None if room is None else room - sizes[i]
-    t = ev.total(ratio_fill)
-    if t < best_total:
-        best, best_total = ratio_fill, t
+    t_fill = ev.total(ratio_fill)
+    if t_fill < best_total:
+        best, best_total = ratio_fill, t_fill
     seen: list[set[IndexDef]] = []
     for _ in range(opt.rounds):
         x = _solve(reads, base, _prune(configs), sizes, opt, maint)

@@ -170,8 +170,10 @@ def maintenance(write_rates: Mapping[str, float]) -> dict[str, float]:
 class RuleOracle:
     """Textbook costs without a database (the fallback when PostgreSQL is not installed)."""
 
-    def __init__(self, md: sa.MetaData, rows: Mapping[str, float], tenants: int = 1):
+    def __init__(self, md: sa.MetaData, rows: Mapping[str, float], tenants: int = 1,
+                 existing: Iterable[IndexDef] = ()):
         self.md, self.rows, self.tenants = md, rows, max(1, tenants)
+        self.existing = list(existing)  # real indexes: in every configuration, never reported as used
 
     def _ndistinct(self, table: str, col: str) -> float:
         n = max(self.rows.get(table, 1000.0), 1.0)
@@ -237,11 +239,11 @@ class RuleOracle:
         return best, best_i
 
     def cost(self, q: Query, config: Iterable[IndexDef]) -> tuple[float, frozenset[IndexDef]]:
-        cfg = list(config)
+        cfg = [*config, *self.existing]
         total, used = 0.0, set()
         for table, use in q.tables.items():
             c, i = self._table_cost(q, table, use, cfg)
             total += c
-            if i is not None:
+            if i is not None and i not in self.existing:
                 used.add(i)
         return total, frozenset(used)

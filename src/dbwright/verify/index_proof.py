@@ -25,7 +25,7 @@ from dbwright.stages.index_ddl import index_sql
 from dbwright.stages.index_model import IndexDef, Query
 from dbwright.stages.index_parse import parse_query
 from dbwright.stages.index_plan import Existing, PlanInput, build_section
-from dbwright.stages.index_select import SelectOptions, Selection
+from dbwright.stages.index_select import Selection, SelectOptions
 from dbwright.stages.index_workload import maintenance
 from dbwright.stages.indexes import CANDIDATES
 from dbwright.verify.index_advisor import advise_on_connection, catalog, existing_indexes
@@ -94,7 +94,7 @@ def execute_check(conn: Any, queries: Sequence[Query], chosen: Sequence[IndexDef
 
     oracle.reset()
     before = run_all()
-    sizes = []
+    sizes: list[dict[str, Any]] = []
     for idx in chosen:
         name = f"dbw_check_{len(sizes)}"
         conn.execute(index_sql(idx, "postgresql", concurrently=False, name=name))
@@ -116,13 +116,16 @@ def execute_check(conn: Any, queries: Sequence[Query], chosen: Sequence[IndexDef
 def plan_with_planner(conn: Any, queries_sql: Sequence[dict[str, Any]], budget_bytes: int | None,
                       max_indexes: int | None, write_rates: dict[str, float], scale: float, version: str,
                       problems: Sequence[str] = (), execute: bool = False,
-                      progress: Progress = lambda _m: None) -> PlanInput:
+                      progress: Progress = lambda _m: None, live: bool = False) -> PlanInput:
     schema, rows = catalog(conn)
     existing = existing_indexes(conn)
     queries = [parse_query(q["qid"], q["sql"], schema, weight=float(q.get("weight", 1.0))) for q in queries_sql]
     bad = [f"{q.qid}: {q.problem}" for q in queries if q.problem]
+    # Costs measured on a sample shrink with it (scans are linear in rows), so maintenance — stated
+    # at full size — is scaled the same way before it is weighed against read gains.
+    maint = {t: c * scale for t, c in maintenance(write_rates).items()}
     opt = SelectOptions(budget_bytes=int(budget_bytes * scale) if budget_bytes else None, max_indexes=max_indexes,
-                        maintenance=maintenance(write_rates))
+                        maintenance=maint)
     progress(f"indexes: costing {len(queries)} queries with HypoPG")
     t0 = time.perf_counter()
     sel, oracle = advise_on_connection(conn, queries, rows, opt, existing=[e[0] for e in existing.values()],
@@ -139,7 +142,7 @@ def plan_with_planner(conn: Any, queries_sql: Sequence[dict[str, Any]], budget_b
                      existing=[Existing(n, e[0], e[1], e[2]) for n, e in existing.items()],
                      budget_bytes=budget_bytes, max_indexes=max_indexes, mode="planner", engine="postgresql",
                      version=version, size_scale=scale, problems=[*problems, *bad], write_rates=write_rates,
-                     proof=proof)
+                     proof=proof, live=live)
 
 
 def _per_query(sel: Selection, oracle: WhatIf, queries: Sequence[Query]) -> list[dict[str, Any]]:

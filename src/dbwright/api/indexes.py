@@ -1,0 +1,195 @@
+"""Index advisor API: ``advise_indexes`` for a spec or a live database, ``prove_indexes`` for designs.
+
+- Spec: the ``indexes`` stage plans with rule-based costs (pure), then, when PostgreSQL is
+  installed, a throwaway cluster with the physical schema and a scaled synthetic sample proves and
+  re-plans it with HypoPG. Without PostgreSQL the rule-based plan is returned and says the proof
+  was skipped.
+- Live database (``dsn``): read-only. Workload from ``workload`` (a SQL file) or pg_stat_statements;
+  what-if costs with HypoPG when the extension is installed there (it needs no writes), else a
+  rule-based plan from the catalog's row counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dbwright.design import Section
+from dbwright.model import DbwrightError
+from dbwright.spec import SpecError, load_spec
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class IndexAdvice:
+    section: Section
+    markdown: str
+    files: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.section.to_dict()
+
+
+def _finish(section: Section) -> IndexAdvice:
+    from dbwright.render.sections.indexes import render_files, render_markdown
+
+    return IndexAdvice(section, render_markdown(section), render_files(section))
+
+
+def advise_indexes(spec: str | Path | None = None, *, dsn: str | None = None, workload: str | Path | None = None,
+                   budget_mb: float | None = None, max_indexes: int | None = None, execute_check: bool = False,
+                   sample_rows: int = 20000, planner: bool = True,
+                   progress: Progress = lambda _m: None) -> IndexAdvice:
+    """Recommend indexes for the workload of ``spec`` (YAML) or of the database at ``dsn``."""
+    if (spec is None) == (dsn is None):
+        raise DbwrightError("give a spec file or --dsn (one of them)")
+    budget = int(budget_mb * 1e6) if budget_mb is not None else None
+    if dsn is not None:
+        return _finish(_advise_live(dsn, workload, budget, max_indexes, progress))
+    return _finish(_advise_spec(Path(str(spec)), workload, budget, max_indexes, execute_check, sample_rows,
+                                planner, progress))
+
+
+def _advise_spec(path: Path, workload: str | Path | None, budget: int | None, max_indexes: int | None,
+                 execute: bool, cap: int, planner: bool, progress: Progress) -> Section:
+    from dbwright.api.design import design_context
+    from dbwright.engines import postgresql
+
+    loaded = load_spec(path)
+    if not loaded.ok or loaded.spec is None:
+        raise SpecError(loaded.findings)
+    _design, ctx = design_context(loaded.spec, loaded, ("indexes",))
+    ctx.options["index_budget_bytes"] = budget
+    ctx.options["index_max_indexes"] = max_indexes
+    section = _rule_section(ctx, workload)
+    if not planner:
+        return _skipped(section, "not requested (--no-planner)")
+    if not postgresql.available():
+        return _skipped(section, "PostgreSQL server binaries not found (install postgresql-15 and "
+                                 "postgresql-15-hypopg for the planner proof)")
+    progress("indexes: starting a throwaway PostgreSQL")
+    with postgresql.PostgresCluster() as cluster:
+        if not cluster.has_extension("hypopg"):
+            return _skipped(section, "HypoPG is not installed (postgresql-15-hypopg)")
+        return prove_indexes(section, cluster, ctx.metadata, budget_bytes=budget, max_indexes=max_indexes,
+                             execute=execute, cap=cap, progress=progress)
+
+
+def _rule_section(ctx: Any, workload: str | Path | None) -> Section:
+    from dbwright.inspect.workload import read_sql_file
+    from dbwright.stages import indexes as stage
+    from dbwright.stages.index_plan import build_section
+    from dbwright.stages.index_select import select_indexes
+    from dbwright.stages.index_workload import RuleOracle, maintenance, spec_workload
+
+    p = stage.plan_input(ctx)
+    if workload is not None:
+        from dbwright.stages.index_candidates import workload_candidates
+        from dbwright.stages.index_parse import parse_query
+        from dbwright.stages.index_plan import PlanInput, existing_from_metadata
+        from dbwright.stages.index_select import SelectOptions
+
+        md = ctx.metadata
+        schema = {t.name: [c.name for c in t.columns] for t in md.tables.values()}
+        wl = spec_workload(ctx.spec, md)
+        extra = [parse_query(q["qid"], q["sql"], schema, q["weight"]) for q in read_sql_file(workload)]
+        queries = [*wl.queries, *extra]
+        existing = existing_from_metadata(md)
+        oracle = RuleOracle(md, wl.rows, ctx.spec.tenancy.tenants if ctx.spec.tenancy else 1,
+                            [e.index for e in existing])
+        sel = select_indexes(queries, workload_candidates(queries, wl.rows, stage.CANDIDATES), oracle,
+                             SelectOptions(budget_bytes=ctx.options.get("index_budget_bytes"),
+                                           max_indexes=ctx.options.get("index_max_indexes"),
+                                           maintenance=maintenance(wl.write_rates)),
+                             existing=[e.index for e in existing])
+        p = PlanInput(queries=queries, selection=sel, existing=existing,
+                      budget_bytes=ctx.options.get("index_budget_bytes"),
+                      max_indexes=ctx.options.get("index_max_indexes"), problems=wl.problems,
+                      write_rates=wl.write_rates)
+    if p is None:
+        raise DbwrightError("the spec has no read access patterns to plan indexes for (add access_patterns, "
+                            "or pass --workload FILE)")
+    return build_section(p, ctx.positions.locate)
+
+
+def _skipped(section: Section, reason: str) -> Section:
+    section.data["proof"] = {"status": "skipped", "reason": reason}
+    section.summary = section.summary.rsplit("planner proof:", 1)[0] + f"planner proof: skipped ({reason})."
+    return section
+
+
+def prove_indexes(section: Section, cluster: Any, md: Any, **kw: Any) -> Section:
+    """Prove/re-plan an ``indexes`` section on a running PostgresCluster (shares the caller's sandbox).
+
+    Keyword arguments: ``budget_bytes``, ``max_indexes``, ``execute`` (build for real and EXPLAIN
+    ANALYZE), ``cap`` (rows of the largest table in the synthetic sample), ``progress``.
+    """
+    from dbwright.verify.index_proof import prove_indexes as _prove
+
+    return _prove(section, cluster, md, **kw)
+
+
+def _advise_live(dsn: str, workload: str | Path | None, budget: int | None, max_indexes: int | None,
+                 progress: Progress) -> Section:
+    import psycopg
+
+    from dbwright.inspect.workload import from_pg_stat_statements, read_sql_file
+    from dbwright.verify.index_proof import plan_with_planner
+
+    try:
+        conn = psycopg.connect(dsn, autocommit=True)
+    except Exception as exc:
+        raise DbwrightError(f"cannot connect to {dsn!r}: {exc}") from None
+    with conn:
+        conn.execute("SET default_transaction_read_only = on")
+        version = str(_one(conn, "SHOW server_version"))
+        queries = read_sql_file(workload) if workload else from_pg_stat_statements(conn)
+        hypo = _one(conn, "SELECT count(*) FROM pg_extension WHERE extname = 'hypopg'")
+        if hypo:
+            progress("indexes: costing the workload with HypoPG on the live database (read-only)")
+            p = plan_with_planner(conn, queries, budget, max_indexes, {}, 1.0, version, live=True,
+                                  progress=progress)
+            p.proof = {**(p.proof or {}), "statistics": "the live database's own (read-only session)"}
+            from dbwright.stages.index_plan import build_section
+
+            return build_section(p)
+        section = _live_rules(conn, queries, budget, max_indexes)
+    return _skipped(section, "HypoPG is not installed in the target database (CREATE EXTENSION hypopg needs "
+                             "write access; dbwright stays read-only)")
+
+
+def _one(conn: Any, sql: str) -> Any:
+    row = conn.execute(sql).fetchone()
+    return row[0] if row else None
+
+
+def _live_rules(conn: Any, queries: list[dict[str, Any]], budget: int | None, max_indexes: int | None) -> Section:
+    import sqlalchemy as sa
+
+    from dbwright.stages.index_candidates import workload_candidates
+    from dbwright.stages.index_parse import parse_query
+    from dbwright.stages.index_plan import Existing, PlanInput, build_section
+    from dbwright.stages.index_select import SelectOptions, select_indexes
+    from dbwright.stages.index_workload import RuleOracle
+    from dbwright.stages.indexes import CANDIDATES
+    from dbwright.verify.index_advisor import catalog, existing_indexes
+
+    schema, rows = catalog(conn)
+    md = sa.MetaData()
+    for t, cols in schema.items():
+        sa.Table(t, md, *[sa.Column(c, sa.Integer) for c in cols])
+    ex = existing_indexes(conn)
+    existing = [Existing(n, e[0], e[1], e[2]) for n, e in ex.items()]
+    qs = [parse_query(q["qid"], q["sql"], schema, q["weight"]) for q in queries]
+    oracle = RuleOracle(md, rows, 1, [e.index for e in existing])
+    sel = select_indexes(qs, workload_candidates(qs, rows, CANDIDATES), oracle,
+                         SelectOptions(budget_bytes=budget, max_indexes=max_indexes),
+                         existing=[e.index for e in existing])
+    return build_section(PlanInput(queries=qs, selection=sel, existing=existing, budget_bytes=budget,
+                                   max_indexes=max_indexes, live=True))
+
+
+__all__ = ["IndexAdvice", "advise_indexes", "prove_indexes"]

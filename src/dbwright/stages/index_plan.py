@@ -1,0 +1,184 @@
+"""The index plan as a design section: picks and rejections with reasons, drops, DDL per dialect.
+
+Used by the pure ``indexes`` stage (rule-based costs) and by the planner proof (HypoPG costs):
+both hand a :class:`Selection` here and get the same section shape back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from dbwright.design import Section
+from dbwright.model import Alternative, Decision, Evidence, Finding, Location, Severity
+from dbwright.stages.index_candidates import redundant_existing
+from dbwright.stages.index_ddl import DIALECTS, drop_sql, index_sql, portable
+from dbwright.stages.index_model import IndexDef, Query
+from dbwright.stages.index_select import Selection
+
+
+@dataclass
+class Existing:
+    name: str
+    index: IndexDef
+    unique: bool = False  # primary key / unique constraint: never a drop candidate
+    scans: int | None = None  # from pg_stat_user_indexes on a live database
+
+
+@dataclass
+class PlanInput:
+    queries: list[Query]
+    selection: Selection
+    existing: list[Existing] = field(default_factory=list)
+    budget_bytes: int | None = None
+    max_indexes: int | None = None
+    mode: str = "rule"  # rule | planner
+    engine: str | None = None
+    version: str | None = None
+    size_scale: float = 1.0  # planner sizes were measured on a sample this much smaller
+    problems: list[str] = field(default_factory=list)
+    write_rates: dict[str, float] = field(default_factory=dict)
+    proof: dict[str, Any] | None = None
+    live: bool = False  # a real database: index usage counters mean something
+
+
+def existing_from_metadata(md: sa.MetaData) -> list[Existing]:
+    """Primary keys, unique constraints and indexes of a SQLAlchemy schema (plain columns only)."""
+    out: list[Existing] = []
+    for t in md.tables.values():
+        if t.primary_key.columns:
+            cols = tuple(c.name for c in t.primary_key.columns)
+            out.append(Existing(str(t.primary_key.name or f"{t.name}_pkey"), IndexDef(t.name, cols), True))
+        for con in t.constraints:
+            if isinstance(con, sa.UniqueConstraint) and con.columns:
+                out.append(Existing(str(con.name or f"uq_{t.name}"), IndexDef(t.name, tuple(c.name for c in con.columns)),
+                                    True))
+        for ix in t.indexes:
+            names = [c.name for c in ix.columns]
+            if len(names) != len(ix.expressions):
+                continue  # expression index: not comparable by columns
+            where = ix.dialect_options["postgresql"].get("where") if "postgresql" in ix.dialect_options else None
+            if where is not None:
+                continue
+            out.append(Existing(str(ix.name), IndexDef(t.name, tuple(names)), bool(ix.unique)))
+    return out
+
+
+def _mb(b: float) -> str:
+    return f"{b / 1e6:.1f} MB"
+
+
+def _ddl(idx: IndexDef) -> dict[str, dict[str, str | None]]:
+    out: dict[str, dict[str, str | None]] = {}
+    for d in ("postgresql", "mariadb", "mysql", "sqlite"):
+        p, lost = portable(idx, d)
+        out[d] = {"sql": index_sql(p, d, concurrently=True) + ";", "note": lost}
+    return out
+
+
+def drops(existing: Sequence[Existing], sel: Selection, live: bool) -> list[dict[str, Any]]:
+    """Existing indexes to drop: duplicates, prefixes of longer ones, and (live databases) unused."""
+    by_name = {e.name: e.index for e in existing}
+    unique = [e.name for e in existing if e.unique]
+    out: list[dict[str, Any]] = [
+        {"name": n, "table": by_name[n].table, "columns": list(by_name[n].columns), "reason": r}
+           for n, r in redundant_existing(by_name, unique).items()]
+    named = {d["name"] for d in out}
+    for e in existing:
+        if e.unique or e.name in named:
+            continue
+        cover = next((c for c in sel.chosen if c.prefix_covers(e.index) and c.columns != e.index.columns), None)
+        if cover is not None:
+            out.append({"name": e.name, "table": e.index.table, "columns": list(e.index.columns),
+                        "reason": f"prefix of the recommended {cover.key}"})
+        elif e.scans == 0 and live:
+            used = any(e.index in u for _, _, u in sel.per_query.values())
+            if not used:
+                out.append({"name": e.name, "table": e.index.table, "columns": list(e.index.columns),
+                            "reason": "never scanned since statistics were reset, and no workload plan uses it "
+                                      "(keep it if it serves a foreign key's cascades)"})
+    for d in out:
+        d["ddl"] = {dialect: drop_sql(d["name"], d["table"], dialect).strip() + ";"
+                    for dialect in ("postgresql", "mariadb", "sqlite")}
+    return out
+
+
+def build_section(p: PlanInput, locate: Any = None) -> Section:
+    sel = p.selection
+    scale = p.size_scale or 1.0
+    planner = p.mode == "planner"
+    unit = "planner cost" if planner else "estimated cost"
+    picks: list[dict[str, Any]] = []
+    rejects: list[dict[str, Any]] = []
+    for v in sel.verdicts:
+        row = {**v.to_dict(), "size_bytes": int(v.size_bytes / scale)}
+        (picks if v.reason == "picked" else rejects).append(row)
+    for row in picks:
+        row["ddl"] = _ddl(IndexDef(row["table"], tuple(row["columns"]), tuple(row.get("include", ())),
+                                   row.get("where")))
+    size = sel.size_bytes / scale
+    queries = []
+    for q in p.queries:
+        if q.qid in sel.per_query:
+            before, after, used = sel.per_query[q.qid]
+            queries.append({"name": q.qid, "weight": q.weight, "sql": q.sql, "cost_before": round(before, 2),
+                            "cost_after": round(after, 2), "indexes": [i.key for i in used]})
+    drop_rows = drops(p.existing, sel, p.live)
+    data: dict[str, Any] = {
+        "mode": p.mode, "budget_bytes": p.budget_bytes, "max_indexes": p.max_indexes,
+        "size_bytes": int(size), "relative_cost": round(sel.relative_cost, 5),
+        "picks": picks, "rejections": rejects, "drops": drop_rows, "queries": queries,
+        "problems": p.problems, "write_rates": p.write_rates, "size_scale": scale,
+        "proof": p.proof if p.proof is not None else {"status": "skipped",
+                                                       "reason": "no PostgreSQL planner run (rule-based costs)"},
+        "ddl": {d: [r["ddl"][d]["sql"] for r in picks] for d in ("postgresql", "mariadb", "sqlite")},
+        "queries_sql": [{"qid": q.qid, "sql": q.sql, "weight": q.weight} for q in p.queries],
+    }
+    ev: list[Evidence] = []
+    if planner:
+        ev.append(Evidence.measured(f"workload {unit} with the picks ÷ without (HypoPG what-if)",
+                                    round(sel.relative_cost, 4), p.engine, p.version,
+                                    queries=len(queries), size_scale=scale))
+    else:
+        ev.append(Evidence.formula("workload cost with the picks ÷ without, from row counts and selectivities "
+                                   "(equality 1/distinct, range 1/4, random page 4, sequential page 1)",
+                                   round(sel.relative_cost, 4), queries=len(queries)))
+    budget_txt = f"within {_mb(p.budget_bytes)}" if p.budget_bytes else "with no storage budget"
+    decisions = [Decision(
+        topic="indexes",
+        choice=f"{len(picks)} index(es), {_mb(size)}, {budget_txt}",
+        rationale=(f"Chosen for the whole workload (weights = calls per second) by a MIP over {unit}s of "
+                   f"per-query index configurations (HiGHS), refined with the true costs of the chosen set; "
+                   f"workload cost falls to {100 * sel.relative_cost:.1f}% of no extra indexes."),
+        trade_offs=[f"every index costs writes: {', '.join(f'{t} {r:g} rows/s' for t, r in p.write_rates.items())}"
+                    if p.write_rates else "no write load declared: maintenance cost not charged"],
+        alternatives=[Alternative(r["key"], f"{r['reason']}: {r['detail']}") for r in rejects[:12]],
+        evidence=ev)]
+    for r in picks:
+        decisions.append(Decision(
+            topic=f"index {r['key']}", choice=r["ddl"]["postgresql"]["sql"] or "",
+            rationale=r["detail"], trade_offs=[f"~{_mb(r['size_bytes'])} on disk"],
+            evidence=[Evidence.measured(f"{unit} saved per second of workload", round(r["benefit"], 2), p.engine,
+                                        p.version, queries=r["queries"]) if planner else
+                      Evidence.formula(f"{unit} saved per second of workload", round(r["benefit"], 2),
+                                       queries=r["queries"])]))
+    loc = locate(("access_patterns",)) if locate else Location()
+    findings = [Finding("IDX001", Severity.WARNING, f"drop index {d['name']} on {d['table']}: {d['reason']}", loc,
+                        remediation=d["ddl"]["postgresql"]) for d in drop_rows]
+    findings += [Finding("IDX002", Severity.INFO, f"workload: {msg}", loc) for msg in p.problems]
+    proof = data["proof"]
+    summary = (f"{len(picks)} index(es) ({_mb(size)}) cut the workload's {unit} to "
+               f"{100 * sel.relative_cost:.1f}%; {len(rejects)} candidate(s) rejected with reasons; "
+               f"{len(drop_rows)} existing index(es) to drop; planner proof: "
+               f"{'done' if proof.get('status') == 'proved' else 'skipped (' + str(proof.get('reason')) + ')'}.")
+    return Section("indexes", "Indexes", summary=summary, decisions=decisions, findings=findings, data=data)
+
+
+def table_rows(md: sa.MetaData, fallback: Mapping[str, float]) -> dict[str, float]:
+    return {t.name: float(t.info.get("rows") or fallback.get(t.name) or 1000) for t in md.tables.values()}
+
+
+__all__ = ["DIALECTS", "Existing", "PlanInput", "build_section", "existing_from_metadata"]
