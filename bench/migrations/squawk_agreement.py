@@ -19,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from dbwright.migration.facts import LOCK_MODES, strongest
 from dbwright.migration.lint import lint_sql
 from dbwright.migration.parse import parse_script
 
@@ -104,8 +105,10 @@ def run(cases_path: Path) -> dict[str, Any]:
         if case["expect"] == "lock":
             for item in case.get("locks", []):
                 st = parse_script(item["sql"]).stmts[0]
-                ours = (st.table_lock or "").removesuffix("Lock")
-                lock_rows.append({"sql": item["sql"].strip(), "squawk": item["lock"], "dbwright": ours or "none",
+                # strongest lock on any relation the statement names (an index or view counts)
+                ours = (strongest([lk.mode for lk in st.locks if lk.mode in LOCK_MODES]) or "").removesuffix("Lock")
+                ours = ours or "Unknown"  # no relation lock modelled (e.g. CREATE TYPE): squawk says Unknown
+                lock_rows.append({"sql": item["sql"].strip(), "squawk": item["lock"], "dbwright": ours,
                                   "agree": ours == item["lock"]})
             continue
         codes = SQUAWK_MAP.get(rule)
@@ -152,6 +155,7 @@ def run(cases_path: Path) -> dict[str, Any]:
         "intentional_differences": tot["intentional"], "lint_seconds": round(elapsed, 3),
         "rules": rules_out, "skipped_unmapped": dict(skipped), "disagreements": disagreements,
         "lock_table": lock_rows,
+        "lock_table_agreement": f"{sum(1 for r in lock_rows if r['agree'])}/{len(lock_rows)}",
     }
 
 

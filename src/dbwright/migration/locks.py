@@ -188,6 +188,13 @@ def pg_locks(st: Stmt, major: int, known: KnownState | None = None) -> None:
         lock(t, SRE)
     elif k == "drop_trigger":
         lock(t, AE)
+    elif k in ("drop_view", "drop_matview"):
+        for obj in st.detail.get("objects", []):
+            lock(obj.split(".")[-1], AE, "view")
+    elif k == "refresh_matview":
+        lock(t, EX if st.concurrent else AE, "view",
+             why="CONCURRENTLY allows reads" if st.concurrent else "reads wait for the whole refresh")
+        st.scan = True
     elif k == "comment":
         if t:
             lock(t, SUE, why="COMMENT ON TABLE/COLUMN")

@@ -458,6 +458,10 @@ def _classify_pg(st: Stmt, node: Any) -> None:
         st.missing_ok = bool(node.if_not_exists)
     elif isinstance(node, ast.CreatedbStmt | ast.DropdbStmt):
         st.kind = "create_database" if name == "CreatedbStmt" else "drop_database"
+    elif isinstance(node, ast.RefreshMatViewStmt):
+        st.kind = "refresh_matview"
+        st.table = _rv(node.relation)[0]
+        st.concurrent = bool(node.concurrent)
     elif isinstance(node, ast.CreateForeignTableStmt):
         st.kind = "create_foreign_table"
         st.table = _rv(node.base.relation)[0]
