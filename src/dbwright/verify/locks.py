@@ -120,13 +120,12 @@ def measure_concurrently(cluster: Any, template: str, sql: str, hold_table: str,
             th.start()
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline and th.is_alive():
-                rows = probe.execute(_REL_LOCKS, (pid, True)).fetchall()
                 waiting = probe.execute("select count(*) from pg_locks where pid = %s and not granted",
                                         (pid,)).fetchone()[0]
-                if waiting:
-                    _merge(result.locks, rows, names)
+                if waiting:  # queued: what it holds plus what it waits for, read after the wait began
+                    _merge(result.locks, probe.execute(_REL_LOCKS, (pid, True)).fetchall(), names)
                     break
-                time.sleep(0.01)
+                time.sleep(0.005)
             holder.rollback()
             th.join(timeout=30)
             if errors:
