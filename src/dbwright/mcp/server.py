@@ -27,6 +27,7 @@ _API_MODULES = {
     "fd_analyze": "normalize", "normalize": "normalize", "normalization_report": "normalize",
     "compare": "architecture", "recommend": "architecture", "list_engines": "architecture",
     "section_markdown": "architecture", "lint_migration": "migrate", "plan_migration": "migrate",
+    "advise_indexes": "indexes",
 }
 
 INSTRUCTIONS = (
@@ -234,6 +235,17 @@ def plan_migration(from_schema: str, to_schema: str, renames: list[str] | None =
     return {"ok": True, "plan": plan.to_dict()}
 
 
+@_guarded
+def advise_indexes(spec_path: str, budget_mb: float | None = None, max_indexes: int | None = None,
+                   planner: bool = False) -> dict[str, Any]:
+    """Recommend indexes for a spec's access patterns within a size budget, with the reasoning.
+
+    planner=true proves the choice with the PostgreSQL planner on a sandbox (needs PostgreSQL).
+    """
+    advice = api("advise_indexes")(spec_path, budget_mb=budget_mb, max_indexes=max_indexes, planner=planner)
+    return {"ok": True, "section": advice.to_dict(), "markdown": advice.markdown, "files": advice.files}
+
+
 # tool -> the api functions it needs; a tool is offered only when all of them exist
 TOOLS: dict[str, tuple[Callable[..., dict[str, Any]], tuple[str, ...]]] = {
     "validate_spec": (validate_spec, ("validate",)),
@@ -250,6 +262,7 @@ TOOLS: dict[str, tuple[Callable[..., dict[str, Any]], tuple[str, ...]]] = {
     "list_engines": (list_engines, ("list_engines",)),
     "lint_migration": (lint_migration, ("lint_migration",)),
     "plan_migration": (plan_migration, ("plan_migration",)),
+    "advise_indexes": (advise_indexes, ("advise_indexes",)),
 }
 
 
