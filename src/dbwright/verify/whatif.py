@@ -58,7 +58,7 @@ class WhatIf:
         self._base: dict[str, float] = {}
         self._plans: dict[tuple[str, frozenset[IndexDef]], Any] = {}
         self.by_id = {q.qid: q for q in self.queries}
-        self.conn.execute("CREATE EXTENSION IF NOT EXISTS hypopg")
+        ensure_hypopg(self.conn)
         self.conn.execute("SELECT hypopg_reset()")
 
     # -- hypothetical indexes ------------------------------------------------------------------
@@ -171,6 +171,13 @@ class WhatIf:
         self._visible.clear()
 
 
+def ensure_hypopg(conn: Any) -> None:
+    """Create the extension only when missing (a read-only session may use an installed one)."""
+    row = conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'hypopg'").fetchone()
+    if not row or not row[0]:
+        conn.execute("CREATE EXTENSION hypopg")
+
+
 _PARAM = re.compile(r"\$(\d+)")
 
 
@@ -208,8 +215,9 @@ def _ddl(idx: IndexDef) -> str:
 def evaluate_config(conn: Any, queries: Sequence[Query], config: Sequence[IndexDef],
                     weighted: bool = False) -> dict[str, Any]:
     """Independent evaluation: create every index of ``config`` with HypoPG, EXPLAIN each query."""
-    conn.execute("CREATE EXTENSION IF NOT EXISTS hypopg")
+    ensure_hypopg(conn)
     conn.execute("SELECT hypopg_reset()")
+
     def total() -> tuple[float, dict[str, float]]:
         per: dict[str, float] = {}
         for q in queries:
