@@ -68,3 +68,12 @@ def test_squawk_agreement(corpora: Path) -> None:
     assert not unexplained, json.dumps(unexplained, indent=1)
     assert report["agreement"] >= 0.95
     assert len(report["rules"]) >= 35
+
+
+def test_rule_docs_are_generated_and_current() -> None:
+    import gen_mig_rule_docs
+
+    for rule in load_bundle("migration"):
+        path = gen_mig_rule_docs.DOCS / f"{rule.code}.md"
+        assert path.exists() and path.read_text() == gen_mig_rule_docs.render(rule), \
+            f"{path.name} is stale: run .venv/bin/python tests/gen_mig_rule_docs.py"
