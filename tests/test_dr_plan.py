@@ -199,3 +199,14 @@ def test_human_output_shows_formulas() -> None:
     result = CliRunner().invoke(app, ["dr", "plan", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
     assert "size / restore_throughput" in result.stdout and "ttl − loop_wait" in result.stdout
+
+
+def test_sharded_design_is_planned_per_shard_group() -> None:
+    s = plan_dr_file(ROOT / "examples" / "social-network.yaml")
+    n = s.data["shard_nodes"]
+    assert n > 1  # the scaling stage shards this workload
+    size = s.data["inputs"]["size"]
+    assert size["evidence"]["inputs"]["shard_nodes"] == n
+    assert size["value"] == pytest.approx(s.data["inputs"]["totals"]["size"]["value"] / n)
+    assert s.data["cost"]["monthly"]["evidence"]["inputs"]["shard_groups"] == n
+    assert not [f for f in s.findings if f.severity.value == "error"]

@@ -9,12 +9,21 @@ from dbwright.design import Section
 from dbwright.render.sections.dr_ha import dr_files as _dr_files
 from dbwright.render.sections.dr_ha import render_plan_markdown
 from dbwright.spec import Positions, Spec, SpecError, load_spec
+from dbwright.stages.context import DesignContext
 from dbwright.stages.dr_ha import build_section
+from dbwright.stages.pipeline import run_pipeline
 
 
 def plan_dr(spec: Spec, positions: Positions | None = None) -> Section:
-    """The DR/HA plan of a loaded spec (pure: no engines, no I/O)."""
-    return build_section(spec, positions)
+    """The DR/HA plan of a loaded spec (pure: no engines, no I/O).
+
+    Runs the stages the plan depends on first (technology for the engine, schema and scaling for
+    sharding), so the result equals the 'dr_ha' section of ``dbwright design``.
+    """
+    ctx = DesignContext(spec=spec, positions=positions or Positions(None))
+    run_pipeline(ctx, only=("technology", "schema", "scaling", "dr_ha"))
+    section = ctx.section("dr_ha")
+    return section if section is not None else build_section(spec, positions)
 
 
 def plan_dr_file(path: str | Path) -> Section:
@@ -22,7 +31,7 @@ def plan_dr_file(path: str | Path) -> Section:
     loaded = load_spec(path)
     if not loaded.ok or loaded.spec is None:
         raise SpecError(loaded.findings)
-    return build_section(loaded.spec, loaded.positions)
+    return plan_dr(loaded.spec, loaded.positions)
 
 
 def dr_markdown(section: Section) -> str:

@@ -101,6 +101,8 @@ class DrInputs:
     rto: dict[str, dict[str, Any]]
     target: float | None
     assumptions: list[str] = field(default_factory=list)
+    shard_nodes: int = 1  # primaries the scaling stage shards over; sizes and rates here are per node
+    totals: dict[str, Any] = field(default_factory=dict)
 
     @property
     def size_b(self) -> float:
@@ -134,7 +136,7 @@ def row_widths(spec: Spec) -> dict[str, float]:
     return {n: _row_bytes(spec, n) for n in spec.entities}
 
 
-def derive_inputs(spec: Spec, engine_hint: str | None = None) -> DrInputs:
+def derive_inputs(spec: Spec, engine_hint: str | None = None, shard_nodes: int = 1) -> DrInputs:
     dr = spec.dr
     assumptions: list[str] = []
     engine = dr.engine if dr.engine != "decide" else (engine_hint or "postgresql")
@@ -192,6 +194,15 @@ def derive_inputs(spec: Spec, engine_hint: str | None = None) -> DrInputs:
                 size_bytes=size["value"], wal_amplification=WAL_AMPLIFICATION)
         assumptions.append(f"WAL volume estimated with amplification {WAL_AMPLIFICATION}× over row bytes; "
                            "give dr.wal_rate (bytes/s from pg_stat_wal) for a measured one")
+    totals: dict[str, Any] = {}
+    if shard_nodes > 1:
+        # Each shard primary is its own HA cluster with its own backups: plan one of them.
+        totals = {"size": size, "wal_rate": wal}
+        size = q(size["value"] / shard_nodes, "B", "size per shard node = total size / shard primaries "
+                 "(scaling stage)", total_bytes=size["value"], shard_nodes=shard_nodes)
+        wal = q(wal["value"] / shard_nodes, "B/s", "WAL per shard node = total WAL rate / shard primaries "
+                "(scaling stage; assumes writes spread evenly by the shard key)", total_wal_bps=wal["value"],
+                shard_nodes=shard_nodes)
     wal_day = q(wal["value"] * 86400, "B", "wal_per_day = wal_rate × 86400 s", wal_rate_bps=wal["value"])
 
     rpo: dict[str, dict[str, Any]] = {}
@@ -208,7 +219,7 @@ def derive_inputs(spec: Spec, engine_hint: str | None = None) -> DrInputs:
             else:
                 target[kind] = given(float(v), "s", f"availability.{label}.{kind}")
     return DrInputs(engine, size, growth, change, wal, wal_day, rpo, rto, spec.availability.target,
-                    assumptions)
+                    assumptions, shard_nodes, totals)
 
 
 def size_after(size_b: float, monthly_growth: float, days: float) -> float:

@@ -230,7 +230,7 @@ SMALL_USD_MONTH = 0.0168 * 730
 
 
 def plan_cost(spec: Spec, inputs: DrInputs, ha: dict[str, Any], backups: dict[str, Any],
-              geo_data: dict[str, Any]) -> tuple[Decision, dict[str, Any]]:
+              geo_data: dict[str, Any], shards: int = 1) -> tuple[Decision, dict[str, Any]]:
     """Monthly cost of the DR/HA infrastructure vs the spec's budget."""
     size_gb = inputs.size_b / 1e9
     node = NODE_USD_MONTH + size_gb * 1.2 * GP3_USD_GB_MONTH
@@ -245,10 +245,11 @@ def plan_cost(spec: Spec, inputs: DrInputs, ha: dict[str, Any], backups: dict[st
         "dr_tier": next((t["cost"]["value"] for t in geo_data.get("tiers", []) if t["tier"] == geo_data.get("tier")),
                         0.0),
     }
-    total = sum(terms.values())
+    total = sum(terms.values()) * shards
     budget = spec.budget.monthly_usd
-    cost = q(total, "USD/month", "cost = nodes × (instance + gp3 storage) + routers + extra voters + backup storage "
-             "+ DR tier (approximate AWS on-demand prices)", **{k: round(v, 2) for k, v in terms.items()},
+    cost = q(total, "USD/month", "cost = shard groups × (nodes × (instance + gp3 storage) + routers + extra voters "
+             "+ backup storage + DR tier) (approximate AWS on-demand prices)",
+             **{k: round(v, 2) for k, v in terms.items()}, shard_groups=shards,
              node_usd_month=round(node, 2), budget_usd_month=budget)
     dec = Decision(
         topic="DR/HA cost",

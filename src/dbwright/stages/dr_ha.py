@@ -33,11 +33,21 @@ def run(ctx: DesignContext) -> Section | None:
     if tech is not None:
         engine = tech.data.get("recommended") or tech.data.get("engine")
         hint = engine if isinstance(engine, str) else None
-    return build_section(ctx.spec, ctx.positions, hint)
+    return build_section(ctx.spec, ctx.positions, hint, shard_nodes(ctx))
 
 
-def build_section(spec: Spec, positions: Positions | None = None, engine_hint: str | None = None) -> Section:
-    inputs = derive_inputs(spec, engine_hint)
+def shard_nodes(ctx: DesignContext) -> int:
+    """Shard primaries decided by the scaling stage (1 when it does not shard)."""
+    scaling = ctx.section("scaling")
+    sharding = scaling.data.get("sharding") if scaling is not None else None
+    if isinstance(sharding, dict) and sharding.get("needed") and isinstance(sharding.get("nodes"), int):
+        return max(1, int(sharding["nodes"]))
+    return 1
+
+
+def build_section(spec: Spec, positions: Positions | None = None, engine_hint: str | None = None,
+                  shards: int = 1) -> Section:
+    inputs = derive_inputs(spec, engine_hint, shards)
     dr = spec.dr
     decisions = []
     restore_bps = restore_throughput(spec)
@@ -63,7 +73,7 @@ def build_section(spec: Spec, positions: Positions | None = None, engine_hint: s
         mdec, mdata = mariadb_plan(spec, inputs, mq)
         decisions.append(mdec)
         pitr["mariadb"] = mdata
-    cost_dec, cost = plan_cost(spec, inputs, ha, backups, geo_data)
+    cost_dec, cost = plan_cost(spec, inputs, ha, backups, geo_data, shards)
     decisions.append(cost_dec)
     facts = build_facts(spec, inputs, ha, geo_data, archive, chosen, backups)
     facts.cost_usd_month = cost["monthly"]["value"]
@@ -71,16 +81,18 @@ def build_section(spec: Spec, positions: Positions | None = None, engine_hint: s
     findings = check(facts, positions)
     settings = config_settings(spec, inputs, ha, geo_data, archive, backups)
     data = {
-        "engine": inputs.engine,
+        "engine": inputs.engine, "shard_nodes": shards,
         "inputs": {"size": inputs.size, "growth": inputs.growth, "change_rate": inputs.change_rate,
                    "wal_rate": inputs.wal_rate, "wal_per_day": inputs.wal_per_day,
                    "restore_throughput": restore_bps, "rpo": inputs.rpo, "rto": inputs.rto,
-                   "assumptions": inputs.assumptions},
+                   "assumptions": inputs.assumptions, "totals": inputs.totals},
         "backups": backups, "pitr": pitr, "cost": cost, "ha": ha, "multi_region": geo_data,
         "targets": targets_table(inputs, ha, geo_data, archive, chosen, backups),
         "facts": facts.__dict__, "settings": settings,
     }
-    summary = (f"{inputs.engine}: {ha['nodes']} nodes, {ha['replication']} replication, failover ≤ "
+    summary = ((f"per shard group ({shards} shard primaries, each its own cluster and backups): " if shards > 1
+                else "")
+               + f"{inputs.engine}: {ha['nodes']} nodes, {ha['replication']} replication, failover ≤ "
                f"{ha['failover']['display']}; {chosen['name'].lower()}, restore ≈ {chosen['restore']['display']}; "
                f"availability {ha['availability']['display']} "
                f"({ha['availability']['downtime']['display']}); DR tier: {geo_data.get('tier', 'none')}.")
