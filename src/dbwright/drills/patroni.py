@@ -242,6 +242,14 @@ listen primary
             return False
         import psycopg
 
+        # Both replicas really streaming (Patroni creates their slots one HA loop after they join;
+        # until then /cluster shows them running at "lag 0" while they receive nothing).
+        with psycopg.connect(self.node_dsn(leaders[0]["name"]), autocommit=True) as conn:
+            row = conn.execute("select count(*) filter (where state = 'streaming' and "
+                               "pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn) = 0), "
+                               "count(*) filter (where sync_state = 'sync') from pg_stat_replication").fetchone()
+        if not row or row[0] != 2 or (row[1] > 0) != bool(self.dcs["synchronous_mode"]):
+            return False
         with psycopg.connect(self.router_dsn, autocommit=True) as conn:
             conn.execute("select 1")
         return True
