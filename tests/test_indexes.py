@@ -196,3 +196,20 @@ def test_existing_indexes_are_read_from_the_catalog(pg_cluster, pg_db) -> None: 
         ex = existing_indexes(conn)
     assert ex["o_ci"][0] == IndexDef("orders", ("customer_id",), include=("total",))
     assert ex["customer_pkey"][1] is True
+
+
+@pytest.mark.postgresql
+def test_design_hook_proves_the_section_in_place(pg_cluster) -> None:  # type: ignore[no-untyped-def]
+    from dbwright.api.design import design_context
+    from dbwright.spec import load_spec
+    from dbwright.verify.index_proof import design_check
+
+    loaded = load_spec(EXAMPLES / "saas-ecommerce.yaml")
+    assert loaded.spec is not None
+    design, ctx = design_context(loaded.spec, loaded)
+    section = design.section("indexes")
+    assert section is not None and section.data["proof"]["status"] == "skipped"
+    out = design_check(ctx, "postgresql", pg_cluster, pg_cluster.url())
+    assert out is not None and out["status"] == "proved"
+    assert design.section("indexes").data["proof"]["status"] == "proved"  # type: ignore[union-attr]
+    assert design_check(ctx, "sqlite", None, "") is None

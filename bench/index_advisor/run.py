@@ -148,7 +148,15 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="one JSON row per competitor and budget on stdout")
     ap.add_argument("--budgets", default=",".join(map(str, BUDGETS)), help="budgets in MB, comma-separated")
     ap.add_argument("--keep", default=None, help="keep/reuse the PostgreSQL cluster in this directory")
+    ap.add_argument("--write-workload", default=None, metavar="FILE",
+                    help="only write the 19 queries (with seeded weights) as a SQL file for `dbwright indexes`")
     args = ap.parse_args()
+    if args.write_workload:
+        rng = random.Random(SEED)
+        text = "".join(f"-- name: Q{n}\n-- weight: {rng.randint(1, 1000)}\n{sql};\n\n"
+                       for n, sql in sorted(tpch.queries().items()))
+        Path(args.write_workload).write_text(text)
+        return
     budgets = tuple(int(b) for b in args.budgets.split(","))
 
     def log(msg: str) -> None:

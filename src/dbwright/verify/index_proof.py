@@ -179,3 +179,24 @@ def prove_indexes(section: Section, cluster: Any, md: sa.MetaData, *, budget_byt
         if not keep_database:
             cluster.drop_database(database)
     return build_section(p)
+
+
+def design_check(ctx: Any, name: str, box: Any, url: str) -> dict[str, Any] | None:
+    """Hook for ``verify.run.EXTRA_CHECKS`` ("dbwright.verify.index_proof:design_check").
+
+    On the PostgreSQL sandbox of ``dbwright design``: proves the ``indexes`` section in its own
+    database of the same cluster and updates the section in place (the design holds the same
+    object), returning the proof summary for the verification report.
+    """
+    section = ctx.sections.get("indexes") if hasattr(ctx, "sections") else None
+    if name != "postgresql" or section is None or ctx.metadata is None:
+        return None
+    if not box.has_extension("hypopg"):
+        section.data["proof"] = {"status": "skipped", "reason": "HypoPG is not installed (postgresql-15-hypopg)"}
+        return {"status": "skipped"}
+    proved = prove_indexes(section, box, ctx.metadata, progress=lambda _m: None)
+    section.summary, section.decisions = proved.summary, proved.decisions
+    section.findings, section.data = proved.findings, proved.data
+    proof = proved.data.get("proof", {})
+    return {"status": proof.get("status"), "relative_cost": proved.data.get("relative_cost"),
+            "picks": [p["key"] for p in proved.data.get("picks", [])]}
