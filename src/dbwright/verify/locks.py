@@ -176,3 +176,36 @@ def _target_table(sql: str) -> str | None:
         if st.table:
             return st.table
     return None
+
+
+# -- MySQL/MariaDB: which ALGORITHM / LOCK the server really accepts ---------------------------------
+
+_ALGOS = ("INSTANT", "NOCOPY", "INPLACE", "COPY")
+
+
+def probe_algorithm(instance: Any, database: str, setup: list[str], alter: str) -> tuple[str, str]:
+    """(cheapest ALGORITHM, weakest LOCK) the server accepts for ``alter``: each attempt runs on a
+    freshly created table (``setup``), with the clause appended; the server refuses what it cannot do."""
+    found_algo, found_lock = "", ""
+    for algo in _ALGOS:
+        if algo == "NOCOPY" and "mariadb" not in str(getattr(instance, "version", "")).lower():
+            continue
+        for lock in ("NONE", "SHARED", "EXCLUSIVE"):
+            if algo == "INSTANT" and lock != "NONE":
+                continue
+            conn = instance.connect(database)
+            try:
+                with conn.cursor() as cur:
+                    for s in setup:
+                        cur.execute(s)
+                    try:
+                        clause = f", ALGORITHM={algo}" + ("" if algo == "INSTANT" else f", LOCK={lock}")
+                        cur.execute(alter.rstrip().rstrip(";") + clause)
+                        found_algo, found_lock = algo, lock
+                    except Exception:
+                        continue
+            finally:
+                conn.close()
+            if found_algo:
+                return found_algo, found_lock
+    return "refused", ""
