@@ -210,3 +210,12 @@ def test_sharded_design_is_planned_per_shard_group() -> None:
     assert size["value"] == pytest.approx(s.data["inputs"]["totals"]["size"]["value"] / n)
     assert s.data["cost"]["monthly"]["evidence"]["inputs"]["shard_groups"] == n
     assert not [f for f in s.findings if f.severity.value == "error"]
+
+
+def test_two_zones_make_zone_failover_manual() -> None:
+    s = plan_for(regions="{primary: eu-west-1, dr: eu-central-1, list: [{name: eu-west-1, role: primary, zones: 2}]}")
+    assert s.data["ha"]["zones"] == 2 and not s.data["ha"]["zone_failover_automatic"]
+    zone = next(r for r in s.data["targets"] if r["disruption"] == "zone")
+    assert zone["rto_mechanism"] == "manual"
+    assert "DR016" in codes(s)
+    assert "DR016" not in codes(plan_for())  # 3 zones assumed

@@ -33,6 +33,19 @@ def size_cluster(target: float | None, failover_s: float) -> tuple[int, int, int
     return best
 
 
+# Assumption when the spec gives no regions.list[].zones for the primary region: 3 zones (AWS, Azure
+# and GCP regions mostly have 3+; https://aws.amazon.com/about-aws/global-infrastructure/regions_az/).
+DEFAULT_ZONES = 3
+
+
+def primary_zones(spec: Spec) -> tuple[int, bool]:
+    name = spec.regions.primary or next((r.name for r in spec.regions.list_ if r.role == "primary"), None)
+    for r in spec.regions.list_:
+        if r.name == name and r.zones:
+            return int(r.zones), True
+    return DEFAULT_ZONES, False
+
+
 def choose_replication(spec: Spec, inputs: DrInputs) -> tuple[str, dict[str, Any]]:
     """sync when the host/zone RPO is below what async can bound, else async."""
     wal = max(inputs.wal_rate["value"], 1.0)
@@ -92,6 +105,8 @@ def plan_ha(spec: Spec, inputs: DrInputs, zone_rtt_ms: float) -> tuple[list[Deci
                                    "primary_start_timeout": pst}}
     engine = inputs.engine
     n_nodes, n_voters, n_routers, _ = size_cluster(inputs.target, fo.expected_s)
+    zones, zones_given = primary_zones(spec)
+    zone_quorum = geo.quorum_placement(geo.spread(n_voters, [f"zone-{i + 1}" for i in range(zones)]))
     multi = dr.ha == "active-active" or spec.regions.writes == "multi"
     manager: str = dr.manager if dr.manager != "decide" else ("patroni" if engine == "postgresql" else "galera")
     if dr.ha == "none":
@@ -223,7 +238,9 @@ def plan_ha(spec: Spec, inputs: DrInputs, zone_rtt_ms: float) -> tuple[list[Deci
                   Evidence.cited("Backblaze 2023 AFR 1.70%", "https://www.backblaze.com/blog/"
                                  "backblaze-drive-stats-for-2023/")],
     ))
-    data = {"manager": manager, "nodes": nodes, "dcs_voters": n_voters, "routers": n_routers, "multi_writer_requested": multi, "replication": mode, "async_loss_bound": async_bound,
+    data = {"zones": zones, "zones_given": zones_given, "zone_quorum": zone_quorum.to_dict(),
+            "zone_failover_automatic": zone_quorum.survives_any_site and manager != "none",
+            "manager": manager, "nodes": nodes, "dcs_voters": n_voters, "routers": n_routers, "multi_writer_requested": multi, "replication": mode, "async_loss_bound": async_bound,
             "patroni": {**timings, "primary_start_timeout": pst, "maximum_lag_on_failover":
                         int(async_bound["evidence"]["inputs"]["maximum_lag_on_failover_b"]),
                         "synchronous_mode": mode == "sync"},

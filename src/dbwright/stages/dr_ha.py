@@ -20,7 +20,7 @@ from dbwright.stages.context import DesignContext
 from dbwright.stages.dr_availability import plan_ha
 from dbwright.stages.dr_backup import plan_backups, plan_delayed_replica, restore_throughput
 from dbwright.stages.dr_common import derive_inputs, q
-from dbwright.stages.dr_geo import jurisdiction, plan_cost, plan_geo
+from dbwright.stages.dr_geo import DECISION_S, jurisdiction, plan_cost, plan_geo
 from dbwright.stages.dr_pitr import choose_archive_timeout, mariadb_plan, pitr_runbooks
 from dbwright.theory import geo, recovery
 
@@ -110,7 +110,7 @@ def targets_table(inputs: Any, ha: dict[str, Any], geo_data: dict[str, Any], arc
     rows = [
         ("logical", "archive + PITR", archive["archive_rpo"], *logical_rto(chosen, backups)),
         ("host", ha["replication"], rpo_inzone, "failover", ha["failover"]),
-        ("zone", ha["replication"], rpo_inzone, "failover", ha["failover"]),
+        ("zone", ha["replication"], rpo_inzone, *zone_rto(ha)),
     ]
     if tier is not None:
         rows.append(("region", tier["tier"], tier["rpo"], "promote", tier["rto"]))
@@ -123,6 +123,17 @@ def targets_table(inputs: Any, ha: dict[str, Any], geo_data: dict[str, Any], arc
                     "rto_mechanism": rto_mech,
                     "meets": rpo["value"] <= inputs.rpo_s(kind) and rto["value"] <= inputs.rto_s(kind)})
     return out
+
+
+def zone_rto(ha: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Automatic failover when the DCS quorum survives a zone, else a manual promotion."""
+    if ha["zone_failover_automatic"]:
+        return "failover", ha["failover"]
+    manual = q(DECISION_S + recovery.PROMOTE_S + recovery.REDIRECT_DNS_S, "s",
+               "manual zone failover = decision + promote + endpoint switch (the DCS quorum is lost with the zone)",
+               decision_s=DECISION_S, promote_s=recovery.PROMOTE_S, redirect_s=recovery.REDIRECT_DNS_S,
+               zones=ha["zones"])
+    return "manual", manual
 
 
 def logical_rto(chosen: dict[str, Any], backups: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -162,7 +173,9 @@ def build_facts(spec: Spec, inputs: Any, ha: dict[str, Any], geo_data: dict[str,
         rpo_s={k: inputs.rpo_s(k) for k in inputs.rpo}, rto_s={k: inputs.rto_s(k) for k in inputs.rto},
         rpo_mechanism={"logical": "archive", "host": in_region, "zone": in_region, "region": region_rpo_mech},
         rto_mechanism={"logical": logical_rto(chosen, backups)[0], "host": "failover" if has_ha else "restore",
-                       "zone": "failover" if has_ha else "restore", "region": region_rto_mech},
+                       "zone": zone_rto(ha)[0] if has_ha else "restore", "region": region_rto_mech},
+        zone_failover_automatic=bool(ha["zone_failover_automatic"]) if has_ha else None,
+        zones=ha["zones"],
         archive_rpo_s=archive["archive_rpo"]["value"], async_loss_bound_s=ha["async_loss_bound"]["value"],
         predicted_restore_s=chosen["restore"]["value"], failover_worst_s=ha["failover"]["value"] if has_ha else None,
         off_site=spec.dr.off_site, primary_region=spec.regions.primary, repo_regions=repo_regions,

@@ -76,7 +76,10 @@ def render_markdown(section: Section) -> str:
     ha = d["ha"]
     fo = ha["failover"]
     parts += ["### High availability", "",
-              f"{ha['nodes']} nodes, {ha['manager']}, {ha['replication']} replication. Failover "
+              f"{ha['nodes']} nodes, {ha['manager']}, {ha['replication']} replication; {ha['dcs_voters']} DCS voters over "
+              f"{ha['zones']} zone(s) ({'given' if ha['zones_given'] else 'assumed'}: "
+              f"{ha['zone_quorum']['placement']}), zone loss "
+              f"{'fails over automatically' if ha['zone_failover_automatic'] else 'needs a manual promotion'}. Failover "
               f"{fo['best']['display']} … {fo['display']} (expected {fo['expected']['display']}): "
               + _formula(fo) + ".", "",
               _table(["phase", "best", "worst", "expected"],

@@ -41,6 +41,8 @@ class DrFacts:
     wal_rate_bps: float | None = None
     replay_rate_bps: float | None = None
     cost_usd_month: float | None = None
+    zone_failover_automatic: bool | None = None
+    zones: int | None = None
     budget_usd_month: float | None = None
 
     @classmethod
