@@ -84,6 +84,7 @@ def _solve(queries: Sequence[Query], base: Mapping[str, float], configs: Mapping
     h.setOptionValue("time_limit", opt.mip_time_limit)
     h.setOptionValue("mip_rel_gap", 1e-3)
     h.setOptionValue("mip_heuristic_effort", 0.2)
+    h.setOptionValue("presolve", "off")
     inf = highspy.kHighsInf
     n = len(idxs)
     h.addVars(n, np.zeros(n), np.ones(n))
@@ -116,30 +117,31 @@ def _solve(queries: Sequence[Query], base: Mapping[str, float], configs: Mapping
     return {i for i in idxs if x[col[i]] > 0.5}
 
 
-_banner_shown = False
+_highs: Any = None
 
 
 def _new_highs() -> Any:
-    """A HiGHS instance; its one-time banner goes to /dev/null (stdout may carry --json output)."""
-    global _banner_shown
+    """One HiGHS instance per process, cleared per model (its start-up costs more than our solves);
+    its one-time banner goes to /dev/null (stdout may carry --json output)."""
+    global _highs
     import os
     import sys
 
     import highspy
 
-    if _banner_shown:
-        return highspy.Highs()  # type: ignore[no-untyped-call]
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 1)
-        h = highspy.Highs()  # type: ignore[no-untyped-call]
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
-    _banner_shown = True
-    return h
+    if _highs is None:
+        sys.stdout.flush()
+        saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+            _highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(null)
+    _highs.clearModel()
+    _highs.clearSolver()
+    return _highs
 
 
 class _Eval:
@@ -459,6 +461,10 @@ def _fill(x: set[IndexDef], total: float, fits: Sequence[IndexDef], sizes: Mappi
     return x, total
 
 
+def _pct(v: float) -> str:
+    return f"{v:.1f}%" if abs(v) >= 0.1 else f"{v:.2g}%"
+
+
 def _verdicts(sel: Selection, reads: Sequence[Query], cands: Mapping[str, Sequence[IndexDef]],
               redundant: Mapping[IndexDef, IndexDef], single: Mapping[IndexDef, float], ev: _Eval,
               opt: SelectOptions, maint: Mapping[IndexDef, float]) -> list[Verdict]:
@@ -468,7 +474,7 @@ def _verdicts(sel: Selection, reads: Sequence[Query], cands: Mapping[str, Sequen
     for i in sel.chosen:
         without = ev.total(chosen - {i})
         qs = [qid for qid, (_, _, used) in sel.per_query.items() if i in used]
-        out.append(Verdict(i, "picked", f"saves {100 * (without - with_all) / max(sel.base, 1e-9):.1f}% of the "
+        out.append(Verdict(i, "picked", f"saves {_pct(100 * (without - with_all) / max(sel.base, 1e-9))} of the "
                            f"workload cost given the other picks; used by {', '.join(qs) or 'no plan'}",
                            sel.sizes[i], without - with_all, qs))
     for i, e in redundant.items():
@@ -487,7 +493,7 @@ def _verdicts(sel: Selection, reads: Sequence[Query], cands: Mapping[str, Sequen
             if cover is not None:
                 v = Verdict(i, "redundant", f"picked index {cover.key} covers it", size, gain, qs)
             elif gain <= 0:
-                v = Verdict(i, "little-gain", "the planner does not use it (no cheaper plan)", size, 0.0, qs)
+                v = Verdict(i, "little-gain", "no plan gets cheaper with it alone", size, 0.0, qs)
             elif maint.get(i, 0.0) >= gain:
                 v = Verdict(i, "write-cost", f"maintenance {maint[i]:.1f} ≥ read gain {gain:.1f} (cost units)",
                             size, gain, qs)
