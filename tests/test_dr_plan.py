@@ -219,3 +219,12 @@ def test_two_zones_make_zone_failover_manual() -> None:
     assert zone["rto_mechanism"] == "manual"
     assert "DR016" in codes(s)
     assert "DR016" not in codes(plan_for())  # 3 zones assumed
+
+
+def test_mariadb_ha_uses_maxscale_prediction() -> None:
+    s = plan_for("{engine: mariadb}")
+    topics = {d.topic: d for d in s.decisions}
+    assert "MaxScale" in topics["High-availability topology"].choice
+    assert "Continuous WAL archiving" not in topics and "Failover timings" not in topics
+    assert s.data["ha"]["failover"]["evidence"]["inputs"]["failcount"] == 5
+    assert s.data["facts"]["patroni"] is None

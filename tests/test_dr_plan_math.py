@@ -135,3 +135,11 @@ def test_choose_backup_set_before_target() -> None:
     assert recovery.lsn_to_int("1/0") == 2**32
     with pytest.raises(ValueError):
         recovery.choose_backup_set(backups)
+
+
+def test_maxscale_failover() -> None:
+    p = recovery.predict_maxscale_failover()
+    assert (p.best_s, p.worst_s, p.expected_s) == (9.0, 11.0, 10.0)
+    assert recovery.predict_maxscale_failover(1.0, 3, 0.5).worst_s == 3.5
+    with pytest.raises(ValueError):
+        recovery.predict_maxscale_failover(0)

@@ -104,11 +104,16 @@ def plan_ha(spec: Spec, inputs: DrInputs, zone_rtt_ms: float) -> tuple[list[Deci
                 "postgres_crash": {**q(crash.worst_s, "s", crash.formula, **crash.inputs),
                                    "primary_start_timeout": pst}}
     engine = inputs.engine
+    if engine == "mariadb":
+        fo = recovery.predict_maxscale_failover()
+        failover = {**q(fo.worst_s, "s", fo.formula, **fo.inputs), "best": q(fo.best_s, "s", fo.formula, **fo.inputs),
+                    "expected": q(fo.expected_s, "s", fo.formula, **fo.inputs), "phases": fo.phases,
+                    "timing_rule": fo.timing_rule, "timing_rule_ok": True}
     n_nodes, n_voters, n_routers, _ = size_cluster(inputs.target, fo.expected_s)
     zones, zones_given = primary_zones(spec)
     zone_quorum = geo.quorum_placement(geo.spread(n_voters, [f"zone-{i + 1}" for i in range(zones)]))
     multi = dr.ha == "active-active" or spec.regions.writes == "multi"
-    manager: str = dr.manager if dr.manager != "decide" else ("patroni" if engine == "postgresql" else "galera")
+    manager: str = dr.manager if dr.manager != "decide" else ("patroni" if engine == "postgresql" else "maxscale")
     if dr.ha == "none":
         manager = "none"
     if engine == "postgresql" and manager != "none":
@@ -161,37 +166,10 @@ def plan_ha(spec: Spec, inputs: DrInputs, zone_rtt_ms: float) -> tuple[list[Deci
             evidence=[evidence_of(failover), evidence_of(failover["postgres_crash"])],
         ))
     watchdog = dr.watchdog if dr.watchdog is not None else True
-    decisions.append(Decision(
-        topic="Split-brain protection",
-        choice=("leader lease in etcd (ttl) + Linux watchdog (softdog, Patroni watchdog.mode=required) + "
-                "router checks on GET /primary with on-marked-down shutdown-sessions"
-                if watchdog else "leader lease + router fencing only (no watchdog available)"),
-        rationale=("A primary that loses the DCS demotes itself within ttl; if Patroni itself hangs or dies, only "
-                   "the watchdog resets the host, otherwise its PostgreSQL stays a primary nobody demotes "
-                   "(FIELD-NOTES: killing only Patroni leaves an undemoted primary). HAProxy sends writes only "
-                   "where /primary answers 200 and cuts sessions to a node marked down."),
-        trade_offs=["the watchdog reboots a host whose Patroni stalls longer than ttl − safety_margin",
-                    "synchronous_mode_strict=off keeps writes available when no sync standby is left, at the "
-                    "cost of RPO 0 while degraded (alert on it)"],
-        alternatives=[Alternative("STONITH via the cloud API", "slower and needs credentials on every node; "
-                                  "use it in addition where a watchdog cannot be loaded")],
-        evidence=[Evidence.cited("watchdog, safety_margin and leader lease", "https://patroni.readthedocs.io/en/"
-                                 "latest/watchdog.html"), Evidence.cited("kill only Patroni → stale primary without "
-                                                                         "watchdog", FIELD_NOTES)],
-    ))
-    decisions.append(Decision(
-        topic="Connection routing",
-        choice=f"{n_routers} HAProxy instances (keepalived VIP or cloud LB) → port 5000 writes (GET /primary), "
-               "5001 reads (GET /replica); PgBouncer (transaction pooling) on each PostgreSQL node",
-        rationale="Clients keep one endpoint; HAProxy follows the Patroni leader within inter·fall; PgBouncer "
-                  "bounds server connections so a reconnect storm after failover does not exhaust them.",
-        trade_offs=["transaction pooling forbids session state (SET, advisory locks, prepared statements "
-                    "before PgBouncer 1.21)", "HAProxy checks make Patroni log a ConnectionResetError per check"],
-        alternatives=[Alternative("libpq multi-host target_session_attrs=read-write",
-                                  "no router to run, but every client must support it and reconnect by itself"),
-                      Alternative("DNS switch by Patroni callbacks", "bounded by DNS TTL and client caching")],
-        evidence=[Evidence.cited("HAProxy httpchk GET /primary → 200 on the leader", FIELD_NOTES)],
-    ))
+    if engine == "mariadb" and manager != "none":
+        decisions += mariadb_ha_decisions(inputs, mode, fo, n_nodes, n_routers)
+    if engine == "postgresql":
+        decisions += pg_ha_decisions(watchdog, n_routers)
     # Availability and durability.
     nodes = n_nodes if manager != "none" else 1
     av = availability.ha_cluster_availability(nodes, fo.expected_s, dcs_voters=n_voters,
@@ -250,3 +228,72 @@ def plan_ha(spec: Spec, inputs: DrInputs, zone_rtt_ms: float) -> tuple[list[Deci
                               " (single-digit ms between AZs)") if zone_rtt_ms == geo.INTER_ZONE_RTT_MS
             else cited(zone_rtt_ms, "ms", "inter-zone RTT", "spec")}
     return decisions, data
+
+
+
+def pg_ha_decisions(watchdog: bool, n_routers: int) -> list[Decision]:
+    """Split-brain protection and routing for Patroni-managed PostgreSQL."""
+    return [Decision(
+        topic="Split-brain protection",
+        choice=("leader lease in etcd (ttl) + Linux watchdog (softdog, Patroni watchdog.mode=required) + "
+                "router checks on GET /primary with on-marked-down shutdown-sessions"
+                if watchdog else "leader lease + router fencing only (no watchdog available)"),
+        rationale=("A primary that loses the DCS demotes itself within ttl; if Patroni itself hangs or dies, only "
+                   "the watchdog resets the host, otherwise its PostgreSQL stays a primary nobody demotes "
+                   "(FIELD-NOTES: killing only Patroni leaves an undemoted primary). HAProxy sends writes only "
+                   "where /primary answers 200 and cuts sessions to a node marked down."),
+        trade_offs=["the watchdog reboots a host whose Patroni stalls longer than ttl − safety_margin",
+                    "synchronous_mode_strict=off keeps writes available when no sync standby is left, at the "
+                    "cost of RPO 0 while degraded (alert on it)"],
+        alternatives=[Alternative("STONITH via the cloud API", "slower and needs credentials on every node; "
+                                  "use it in addition where a watchdog cannot be loaded")],
+        evidence=[Evidence.cited("watchdog, safety_margin and leader lease", "https://patroni.readthedocs.io/en/"
+                                 "latest/watchdog.html"), Evidence.cited("kill only Patroni → stale primary without "
+                                                                         "watchdog", FIELD_NOTES)],
+    ), Decision(
+        topic="Connection routing",
+        choice=f"{n_routers} HAProxy instances (keepalived VIP or cloud LB) → port 5000 writes (GET /primary), "
+               "5001 reads (GET /replica); PgBouncer (transaction pooling) on each PostgreSQL node",
+        rationale="Clients keep one endpoint; HAProxy follows the Patroni leader within inter·fall; PgBouncer "
+                  "bounds server connections so a reconnect storm after failover does not exhaust them.",
+        trade_offs=["transaction pooling forbids session state (SET, advisory locks, prepared statements "
+                    "before PgBouncer 1.21)", "HAProxy checks make Patroni log a ConnectionResetError per check"],
+        alternatives=[Alternative("libpq multi-host target_session_attrs=read-write",
+                                  "no router to run, but every client must support it and reconnect by itself"),
+                      Alternative("DNS switch by Patroni callbacks", "bounded by DNS TTL and client caching")],
+        evidence=[Evidence.cited("HAProxy httpchk GET /primary → 200 on the leader", FIELD_NOTES)],
+    )]
+
+
+MAXSCALE_DOCS = "MariaDB MaxScale monitor docs, https://mariadb.com/kb/en/mariadb-maxscale-2302-mariadb-monitor/"
+
+
+def mariadb_ha_decisions(inputs: DrInputs, mode: str, fo: recovery.FailoverPrediction, n_nodes: int,
+                         n_routers: int) -> list[Decision]:
+    """Topology, failover, split brain and routing for MariaDB with MaxScale."""
+    ev = Evidence.formula(fo.formula, fo.worst_s, **fo.inputs)
+    return [Decision(
+        topic="High-availability topology",
+        choice=(f"MariaDB primary + {n_nodes - 1} replicas in separate zones (GTID replication"
+                + (", semi-synchronous: rpl_semi_sync_master_wait_point=AFTER_SYNC" if mode == "sync" else ", async")
+                + f"), MaxScale mariadbmon auto_failover + auto_rejoin on {n_routers} MaxScale nodes"),
+        rationale=(f"Failover {fo.best_s:.0f}–{fo.worst_s:.0f} s (monitor interval × failcount + promotion) vs host RTO "
+                   f"{fmt_duration(inputs.rto_s('host'))}; "
+                   + ("semi-sync AFTER_SYNC acknowledges a commit only once a replica has the event: RPO 0 for a "
+                      "single failure." if mode == "sync" else "async replicas can miss the last events on failover.")),
+        trade_offs=["semi-sync falls back to async after rpl_semi_sync_master_timeout (alert on it)",
+                    "estimate only: the MaxScale failover is not drilled here (the Patroni one is)"],
+        alternatives=[Alternative("Galera (3-node synchronous multi-primary)", "certification conflicts on hot "
+                                  "rows and flow control make write latency follow the slowest node"),
+                      Alternative("Orchestrator", "unmaintained since 2021")],
+        evidence=[ev, Evidence.cited("mariadbmon defaults monitor_interval 2 s, failcount 5", MAXSCALE_DOCS)],
+    ), Decision(
+        topic="Split-brain protection and routing",
+        choice="one active MaxScale at a time (cooperative_monitoring_locks=majority_of_all), readwritesplit "
+               "router; old primary rejoins as replica (auto_rejoin) and stays read_only until then",
+        rationale="Only the monitor holding a majority of the server locks may fail over, so two MaxScales cannot "
+                  "promote two primaries; clients reach the primary only through MaxScale.",
+        trade_offs=["applications must not bypass MaxScale to write"],
+        alternatives=[Alternative("HAProxy + scripts", "no coordinated promotion: split-brain risk")],
+        evidence=[Evidence.cited("cooperative_monitoring_locks", MAXSCALE_DOCS)],
+    )]

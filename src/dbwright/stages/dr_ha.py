@@ -62,7 +62,8 @@ def build_section(spec: Spec, positions: Positions | None = None, engine_hint: s
     zone_rtt = geo.INTER_ZONE_RTT_MS
     ha_decs, ha = plan_ha(spec, inputs, zone_rtt)
     geo_decs, geo_data = plan_geo(spec, inputs, restore_bps["value"], archive["archive_rpo"]["value"], ha["nodes"])
-    decisions += [*backup_decs, archive_dec, *ha_decs, *geo_decs]
+    # MariaDB: the binlog stream replaces WAL archiving (see the MariaDB decision below).
+    decisions += [*backup_decs, *([archive_dec] if inputs.engine == "postgresql" else []), *ha_decs, *geo_decs]
     pitr: dict[str, Any] = {"runbooks": pitr_runbooks(STANZA), "archive": archive}
     if inputs.engine == "mariadb":
         from dbwright.theory.recovery import predict_mariadb_restore
@@ -183,7 +184,8 @@ def build_facts(spec: Spec, inputs: Any, ha: dict[str, Any], geo_data: dict[str,
         else spec.dr.backup_retention, longest_retention_s=longest,
         compliance_retention_s=spec.dr.compliance_retention, pitr_window_s=spec.dr.pitr_window,
         restored_archive_mode=spec.dr.restored_archive_mode,
-        patroni={k: ha["patroni"][k] for k in ("ttl", "loop_wait", "retry_timeout")} if has_ha else None,
+        patroni={k: ha["patroni"][k] for k in ("ttl", "loop_wait", "retry_timeout")}
+        if has_ha and ha["manager"] == "patroni" else None,
         automatic_failover=has_ha, watchdog=ha["watchdog"], residency=list(spec.regions.residency),
         data_regions=data_regions, availability=ha["availability"]["value"],
         availability_target=inputs.target, wal_rate_bps=inputs.wal_rate["value"],

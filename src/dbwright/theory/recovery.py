@@ -284,3 +284,37 @@ def choose_backup_set(backups: list[dict[str, Any]], target_time: float | None =
         if best is None or stop > best[0]:
             best = (stop, str(b["label"]))
     return best[1] if best else None
+
+
+# MariaDB MaxScale mariadbmon defaults: monitor_interval 2000 ms, failcount 5 (MaxScale docs,
+# https://mariadb.com/kb/en/mariadb-maxscale-2302-mariadb-monitor/). Not drilled here: an estimate.
+MAXSCALE_MONITOR_INTERVAL_S: float = 2.0
+MAXSCALE_FAILCOUNT: int = 5
+MAXSCALE_PROMOTE_S: float = 1.0  # assumption: STOP SLAVE / RESET SLAVE ALL / read_only=0 on the new primary
+
+MAXSCALE_FORMULA = ("detection: failcount consecutive failed monitor passes, (failcount − 1)·interval … "
+                    "failcount·interval; promotion: promote_s (MaxScale routes to the new primary itself)")
+
+
+def predict_maxscale_failover(monitor_interval_s: float = MAXSCALE_MONITOR_INTERVAL_S,
+                              failcount: int = MAXSCALE_FAILCOUNT,
+                              promote_s: float = MAXSCALE_PROMOTE_S) -> FailoverPrediction:
+    """Predict MariaDB MaxScale (mariadbmon auto_failover) failover time.
+
+    >>> p = predict_maxscale_failover()
+    >>> (p.best_s, p.worst_s)
+    (9.0, 11.0)
+    """
+    if monitor_interval_s <= 0 or failcount < 1 or promote_s < 0:
+        raise ValueError("monitor_interval_s > 0, failcount >= 1, promote_s >= 0")
+    det = {"best": (failcount - 1) * monitor_interval_s, "worst": failcount * monitor_interval_s}
+    det["expected"] = (det["best"] + det["worst"]) / 2
+    phases = {"detection": det, "promotion": {"best": promote_s, "worst": promote_s, "expected": promote_s},
+              "router_switch": {"best": 0.0, "worst": 0.0, "expected": 0.0}}
+    best = sum(p["best"] for p in phases.values())
+    worst = sum(p["worst"] for p in phases.values())
+    expected = sum(p["expected"] for p in phases.values())
+    inputs: dict[str, Any] = {"monitor_interval_s": monitor_interval_s, "failcount": failcount,
+                              "promote_s": promote_s}
+    return FailoverPrediction(best, worst, expected, phases, MAXSCALE_FORMULA, inputs, True,
+                              "no DCS timing rule (MaxScale monitor)", "node_loss")
