@@ -61,3 +61,32 @@ def test_bad_rename_is_a_user_error() -> None:
     res = runner.invoke(app, ["migrate", "plan", "--from", str(EX / "orders_v1.sql"), "--to",
                               str(EX / "orders_v2.sql"), "--rename", "orders.nope=comment"])
     assert res.exit_code == 2
+
+
+def test_locks_cli_measures(tmp_path: Path) -> None:
+    f = tmp_path / "m.sql"
+    f.write_text("ALTER TABLE orders ALTER COLUMN id TYPE bigint;\nCREATE INDEX o_t ON orders (total_cents);\n")
+    res = runner.invoke(app, ["migrate", "locks", str(f), "--schema", str(EX / "orders_v1.sql"), "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert rows[0]["rewritten"] == ["orders"] and rows[0]["agree"]
+    assert {lk["relation"]: lk["mode"] for lk in rows[1]["locks"] if lk["kind"] == "table"} == {"orders": "ShareLock"}
+
+
+def test_lint_alembic_revision(tmp_path: Path) -> None:
+    rev = tmp_path / "abc_rev.py"
+    rev.write_text('from alembic import op\n\n\ndef upgrade():\n    op.execute("CREATE INDEX i ON t (a)")\n\n\n'
+                   'def downgrade():\n    op.execute("DROP INDEX i")\n')
+    data = json.loads(runner.invoke(app, ["migrate", "lint", str(rev), "--format", "json"]).stdout)
+    assert "MIG001" in {f["code"] for f in data["findings"]}
+
+
+def test_plan_from_live_database_read_only(pg_cluster, pg_db) -> None:  # type: ignore[no-untyped-def]
+    from dbwright.api import plan_migration
+
+    pg_cluster.execute((EX / "orders_v1.sql").read_text(), pg_db)
+    mp = plan_migration(pg_cluster.dsn(pg_db), EX / "orders_v2.sql", ["orders.note=comment"], cluster=pg_cluster)
+    assert mp.plan.blocking_steps() == [] and any(s.title.startswith("swap orders.id") for s in mp.plan.steps)
+    # the live database was only read
+    assert pg_cluster.scalar("select count(*) from information_schema.columns where table_name = 'orders' "
+                             "and column_name = 'comment'", pg_db) == 0

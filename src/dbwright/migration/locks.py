@@ -52,12 +52,26 @@ class KnownState:
         self.types: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {}
         self.index_table: dict[str, str] = {}
         self.children: dict[str, set[str]] = {}  # referenced table -> tables with FKs to it
+        self.fks: list[tuple[str, list[str], str, list[str] | None]] = []  # child, cols, parent, parent cols
+        self.pks: dict[str, list[str]] = {}
+
+    def fk_partners(self, table: str, column: str) -> set[str]:
+        """Tables whose foreign keys involve ``table.column`` (either side)."""
+        out = set()
+        for child, cols, parent, pcols in self.fks:
+            if child == table and column in cols and parent != table:
+                out.add(parent)
+            if parent == table and column in (pcols or self.pks.get(parent, [])) and child != table:
+                out.add(child)
+        return out
 
     def parents(self, table: str) -> set[str]:
         return {p for p, kids in self.children.items() if table in kids and p != table}
 
-    def _fk(self, table: str, ref: str, name: str | None, column: str | None) -> None:
+    def _fk(self, table: str, ref: str, name: str | None, column: str | None,
+            cols: list[str] | None = None, ref_cols: list[str] | None = None) -> None:
         self.children.setdefault(ref, set()).add(table)
+        self.fks.append((table, cols or ([column] if column else []), ref, ref_cols or None))
         self.fk_refs[(table, name or f"{table}_{column}_fkey")] = ref
 
     def after(self, st: Stmt) -> None:
@@ -67,9 +81,12 @@ class KnownState:
         if st.kind == "create_table":
             self.index_table[f"{table}_pkey"] = table
             for a in st.actions:
+                if a.constraint == "primary":
+                    self.pks[table] = a.extra.get("columns") or ([a.column] if a.column else [])
                 if a.ref_table:
                     cols = a.extra.get("columns") or [a.column]
-                    self._fk(table, a.ref_table, a.constraint_name, cols[0] if cols else None)
+                    self._fk(table, a.ref_table, a.constraint_name, cols[0] if cols else None,
+                             [c for c in cols if c], a.extra.get("ref_columns"))
         if st.kind == "rename_table" and st.actions:
             new = (st.actions[0].new_name or "").lower()
             for key in [k for k in self.types if k[0] == table]:
@@ -77,7 +94,8 @@ class KnownState:
         for a in st.actions:
             if st.kind == "alter_table" and a.ref_table and a.kind in ("add_column", "add_constraint"):
                 cols = a.extra.get("columns") or [a.column]
-                self._fk(table, a.ref_table, a.constraint_name, cols[0] if cols else None)
+                self._fk(table, a.ref_table, a.constraint_name, cols[0] if cols else None,
+                         [c for c in cols if c], a.extra.get("ref_columns"))
             if a.kind in ("column", "add_column") and a.column and a.type_name:
                 self.types[(table, a.column)] = (a.type_name, a.typmods)
             if a.kind == "alter_type" and a.column and a.type_name:
@@ -225,6 +243,8 @@ def _alter_table(st: Stmt, major: int, known: KnownState, lock) -> None:  # type
                 st.rewrite = True
             else:
                 st.scan = st.scan or (old is None)
+            for other in sorted(known.fk_partners(t, a.column or "")):
+                lock(other, AE, why="the foreign key on this column is rebuilt and re-checked")
         elif a.kind == "set_not_null":
             if not (major >= 12 and a.column in known.not_null_checks.get(t, set())):
                 st.scan = True

@@ -240,6 +240,7 @@ def _column_action(kind: str, cd: Any) -> Action:
         elif ct == enums.ConstrType.CONSTR_FOREIGN:
             act.constraint, act.ref_table = "foreign", _rv(c.pktable)[0]
             act.not_valid = bool(c.skip_validation)
+            act.extra["ref_columns"] = [x.sval.lower() for x in c.pk_attrs or ()]
         elif ct == enums.ConstrType.CONSTR_CHECK:
             act.constraint = act.constraint or "check"
             act.not_valid = bool(c.skip_validation)
@@ -259,11 +260,12 @@ def _constraint_action(c: Any) -> Action:
                  using_index=bool(getattr(c, "indexname", None)))
     if c.contype == enums.ConstrType.CONSTR_FOREIGN:
         act.ref_table = _rv(c.pktable)[0]
-        act.extra["columns"] = [s.sval for s in c.fk_attrs or ()]
+        act.extra["columns"] = [s.sval.lower() for s in c.fk_attrs or ()]
+        act.extra["ref_columns"] = [s.sval.lower() for s in c.pk_attrs or ()]
     if c.contype == enums.ConstrType.CONSTR_CHECK and c.raw_expr is not None:
         act.extra["expr"] = _deparse(c.raw_expr)
     if c.keys:
-        act.extra["columns"] = [s.sval for s in c.keys]
+        act.extra["columns"] = [s.sval.lower() for s in c.keys]
     return act
 
 
