@@ -1,16 +1,21 @@
-"""Workload-level index selection under a storage budget: a MIP over per-query configurations.
+"""Workload-level index selection under a storage budget: planner-measured configurations, a
+surrogate-assisted greedy, a MIP (HiGHS) and local search on true costs.
 
-The model (solved with HiGHS): binary x_i picks index i; y_qc says query q runs with configuration
-c (a set of indexes whose plan cost the oracle measured); maximise
-    Σ_q w_q · (base_q − cost_qc) · y_qc − Σ_i maintenance_i · x_i
-subject to Σ_c y_qc ≤ 1, y_qc ≤ x_i for i ∈ c, Σ size_i · x_i ≤ budget, Σ x_i ≤ max_indexes.
+Configurations (query, index set, cost) come from the oracle (the planner via HypoPG, or rules
+when no planner is available): exclusion chains give every useful index alone; every later
+planner answer adds the set of indexes its plan used. Then:
 
-Configurations come from the oracle (the planner via HypoPG, or rules when no planner is
-available): every candidate alone, the plan each query chooses with all its candidates, and that
-plan with each of its indexes taken away. Then the loop: solve, ask the oracle for the true cost
-of the chosen set (interactions included), add the plans it chose as new configurations, solve
-again; finally fill leftover budget greedily on true costs. Each plan's cost is an upper bound
-for any superset, so the model never promises more than the planner gives.
+1. greedy with Extend's moves (add an index / append a column to a pick), ranked by the gain the
+   measured configurations predict, only the best few costed by the oracle;
+2. the MIP: binary x_i picks index i, y_qc says query q runs with configuration c; maximise
+   Σ_q w_q·(base_q − cost_qc)·y_qc − Σ_i maintenance_i·x_i subject to Σ_c y_qc ≤ 1, y_qc ≤ x_i
+   for i ∈ c, Σ size_i·x_i ≤ budget, Σ x_i ≤ max_indexes; its answer is costed for real and the
+   plans it gets become configurations for the next solve;
+3. the best start (greedy, MIP answers, single-column ratio fill) is improved on true costs:
+   drop prefix-redundant picks, widen a pick, fill leftover budget, swap one pick for another.
+
+A plan's cost bounds the cost of any superset, so the model never promises more than the
+planner gives; every pick and rejection gets a reason.
 """
 
 from __future__ import annotations
@@ -278,6 +283,8 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
         best, best_total = _widen(best, best_total, useful, sizes, ev, opt)
         best, best_total = _fill(best, best_total, fits, sizes, ev, opt, single)
         best, best_total = _swap(best, best_total, useful, sizes, ev, opt, configs, base)
+    if opt.explain:
+        best = _drop_trivial(best, ev, base, opt)
     chosen = sorted(best)
     per = ev.per_query(chosen)
     sel = Selection(chosen=chosen, base=base_total,
@@ -459,6 +466,23 @@ def _fill(x: set[IndexDef], total: float, fits: Sequence[IndexDef], sizes: Mappi
         x = x | {best_i}
         total = best_total
     return x, total
+
+
+def _drop_trivial(x: set[IndexDef], ev: _Eval, base: Mapping[str, float], opt: SelectOptions) -> set[IndexDef]:
+    """Leave out picks that save under ``min_gain`` of the workload and under half of their own
+    queries' cost: not worth an index (an index that makes a rare query 10× faster stays)."""
+    total = ev.total(x)
+    base_total = sum(q.weight * base[q.qid] for q in ev.queries)
+    for i in sorted(x):
+        without = ev.total(x - {i})
+        if without - total >= opt.min_gain * base_total:
+            continue
+        per_with, per_without = ev.per_query(x), ev.per_query(x - {i})
+        mine = [qid for qid, (_, used) in per_with.items() if i in used]
+        if all(per_without[qid][0] > 2 * per_with[qid][0] for qid in mine) and mine:
+            continue
+        x, total = x - {i}, without
+    return x
 
 
 def _pct(v: float) -> str:

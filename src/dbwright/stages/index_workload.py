@@ -229,7 +229,12 @@ class RuleOracle:
                 continue
             rows = n * sel
             if sorted_ok and q.limit:
-                rows = min(rows, float(q.limit))
+                # Walk the index in order until `limit` rows also pass the filters it does not cover.
+                rest = 1.0
+                for col in (*use.equality, *use.join):
+                    if col not in i.columns[:k]:
+                        rest /= self._ndistinct(table, col)
+                rows = min(rows, float(q.limit) / max(rest, 1e-12))
             covering = set(use.referenced) <= set(i.columns) | set(i.include)
             cost = RANDOM_PAGE * math.log2(n + 1) / 4 + rows * (0.01 if covering else RANDOM_PAGE)
             if order and not sorted_ok:
