@@ -90,3 +90,14 @@ def test_plan_from_live_database_read_only(pg_cluster, pg_db) -> None:  # type: 
     # the live database was only read
     assert pg_cluster.scalar("select count(*) from information_schema.columns where table_name = 'orders' "
                              "and column_name = 'comment'", pg_db) == 0
+
+
+def test_plan_between_two_spec_versions(pg_cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from dbwright.api import plan_migration
+
+    spec = EX.parent / "saas-ecommerce.yaml"
+    v2 = tmp_path / "v2.yaml"
+    v2.write_text(spec.read_text().replace("      full_name: text pii\n", "      full_name: text pii\n      phone: text?\n", 1))
+    mp = plan_migration(spec, v2, cluster=pg_cluster)
+    assert [(s.phase, s.title) for s in mp.plan.steps] == [("expand", "add column customer.phone text")]
+    assert plan_migration(spec, spec, cluster=pg_cluster).plan.steps == []

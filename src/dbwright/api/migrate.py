@@ -110,8 +110,36 @@ def _schema_input(src: str, cluster: Any, db: str) -> tuple[Any, str]:
             schema = read_schema(conn)
         ctx = ";\n".join(create_table_sql(t) for t in schema.tables.values()) + ";"
         return schema, ctx
-    sql = _read(src)
+    sql = spec_ddl(src) if src.endswith((".yaml", ".yml")) else _read(src)
     return load_schema(cluster, db, sql), sql
+
+
+def spec_ddl(path: str | Path) -> str:
+    """PostgreSQL DDL of the physical schema a spec designs (the schema stage's MetaData)."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+
+    from dbwright.api.design import design_context
+    from dbwright.spec import load_spec
+
+    loaded = load_spec(path)
+    if loaded.spec is None:
+        raise DbwrightError(f"{path}: not a valid spec")
+    _, ctx = design_context(loaded.spec, loaded, ())
+    md = ctx.metadata
+    if md is None:
+        raise DbwrightError(f"{path}: the schema stage produced no tables")
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    parts = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in sorted({t.schema for t in md.sorted_tables if t.schema})]
+    for t in md.sorted_tables:
+        parts.append(str(sa.schema.CreateTable(t).compile(dialect=dialect)).strip())
+        parts += [str(sa.schema.CreateIndex(ix).compile(dialect=dialect)).strip() for ix in t.indexes]
+    import re
+
+    text = ";\n".join(parts) + ";\n"
+    exts = [e for e in ("ltree", "citext", "hstore", "pg_trgm", "btree_gist", "vector")
+            if re.search(rf"\b{e}\b", text, re.IGNORECASE)]
+    return "".join(f"CREATE EXTENSION IF NOT EXISTS {e};\n" for e in exts) + text
 
 
 def plan_migration(from_: str | Path, to: str | Path, renames: list[str] | dict[str, str] | None = None,

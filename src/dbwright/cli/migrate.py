@@ -63,8 +63,8 @@ def lint_cmd(
 @migrate_app.command("plan")
 @guarded
 def plan_cmd(
-    from_: str = typer.Option(..., "--from", help="Current schema: DDL file or PostgreSQL DSN (read-only)"),
-    to: str = typer.Option(..., "--to", help="Target schema: DDL file or PostgreSQL DSN (read-only)"),
+    from_: str = typer.Option(..., "--from", help="Current schema: DDL file, spec YAML, or PostgreSQL DSN (read-only)"),
+    to: str = typer.Option(..., "--to", help="Target schema: DDL file, spec YAML, or PostgreSQL DSN (read-only)"),
     out_dir: Path | None = typer.Option(None, "-o", "--out", help="Write plan.md, phase SQL, rollback, Alembic, JSON"),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON"),
     rename: list[str] = typer.Option([], "--rename", help="table.old=new or old_table=new_table; repeatable"),
