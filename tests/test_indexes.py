@@ -213,3 +213,24 @@ def test_design_hook_proves_the_section_in_place(pg_cluster) -> None:  # type: i
     assert out is not None and out["status"] == "proved"
     assert design.section("indexes").data["proof"]["status"] == "proved"  # type: ignore[union-attr]
     assert design_check(ctx, "sqlite", None, "") is None
+
+
+DDL = """CREATE TABLE account (id bigint PRIMARY KEY, region text NOT NULL, created_at timestamptz NOT NULL);
+CREATE TABLE payment (id bigint PRIMARY KEY, account_id bigint NOT NULL REFERENCES account (id),
+                      amount numeric NOT NULL, paid_at timestamptz NOT NULL);
+"""
+
+
+@pytest.mark.postgresql
+def test_ddl_file_with_workload_is_proved_on_a_sandbox(tmp_path, pg_cluster) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "s.sql").write_text(DDL)
+    (tmp_path / "w.sql").write_text("-- weight: 200\nSELECT * FROM payment WHERE account_id = :a "
+                                    "ORDER BY paid_at DESC LIMIT 10;\n")
+    advice = advise_indexes(tmp_path / "s.sql", workload=tmp_path / "w.sql", sample_rows=5000)
+    d = advice.section.data
+    assert d["proof"]["status"] == "proved"
+    assert len(d["picks"]) == 1 and d["picks"][0]["columns"][0] == "account_id"
+    (q,) = d["proof"]["per_query"]
+    assert q["uses"] == [d["picks"][0]["key"]] and q["cost_after"] < q["cost_before"] / 5
+    rule = advise_indexes(tmp_path / "s.sql", workload=tmp_path / "w.sql", planner=False).section.data
+    assert rule["proof"]["status"] == "skipped" and rule["picks"][0]["columns"][0] == "account_id"

@@ -49,6 +49,9 @@ def advise_indexes(spec: str | Path | None = None, *, dsn: str | None = None, wo
     budget = int(budget_mb * 1e6) if budget_mb is not None else None
     if dsn is not None:
         return _finish(_advise_live(dsn, workload, budget, max_indexes, progress))
+    if str(spec).endswith(".sql"):
+        return _finish(_advise_ddl(Path(str(spec)), workload, budget, max_indexes, execute_check, sample_rows,
+                                   planner, progress))
     return _finish(_advise_spec(Path(str(spec)), workload, budget, max_indexes, execute_check, sample_rows,
                                 planner, progress))
 
@@ -161,35 +164,104 @@ def _advise_live(dsn: str, workload: str | Path | None, budget: int | None, max_
                              "write access; dbwright stays read-only)")
 
 
+def _advise_ddl(path: Path, workload: str | Path | None, budget: int | None, max_indexes: int | None,
+                execute: bool, cap: int, planner: bool, progress: Progress) -> Section:
+    """A DDL file: the schema goes into a sandbox, synthetic rows (``cap`` per table at most) give
+    the planner statistics; without PostgreSQL, rule-based costs over the parsed tables."""
+    from dbwright.engines import postgresql
+    from dbwright.inspect.workload import read_sql_file
+    from dbwright.stages.index_plan import build_section
+    from dbwright.verify.index_proof import plan_with_planner
+
+    if workload is None:
+        raise DbwrightError("a DDL file has no access patterns: pass --workload FILE")
+    if not path.exists():
+        raise DbwrightError(f"{path} not found")
+    queries = read_sql_file(workload)
+    ddl = path.read_text()
+    if not planner or not postgresql.available():
+        reason = "not requested (--no-planner)" if not planner else "PostgreSQL server binaries not found"
+        return _skipped(_ddl_rules(ddl, queries, budget, max_indexes), reason)
+    import sqlalchemy as sa
+
+    from dbwright.verify.data import generate, load
+
+    progress("indexes: starting a throwaway PostgreSQL")
+    with postgresql.PostgresCluster() as cluster:
+        cluster.create_database("dbwright_indexes")
+        try:
+            cluster.execute(ddl, "dbwright_indexes")
+        except Exception as exc:
+            raise DbwrightError(f"{path}: PostgreSQL rejected the DDL: {exc}") from None
+        engine = sa.create_engine(cluster.url("dbwright_indexes"))
+        try:
+            md = sa.MetaData()
+            md.reflect(engine)
+            for t in md.tables.values():
+                t.info["rows"] = cap  # no sizes in a DDL file: every table gets the sample size
+            progress(f"indexes: synthetic data, {cap} rows per table at most")
+            load(engine, md, generate(md, cap=cap))
+        finally:
+            engine.dispose()
+        with cluster.connect("dbwright_indexes") as conn:
+            conn.execute("ANALYZE")
+            p = plan_with_planner(conn, queries, budget, max_indexes, {}, 1.0, cluster.version, execute=execute,
+                                  progress=progress)
+        p.proof = {**(p.proof or {}), "statistics": f"synthetic rows ({cap} per table; the DDL gives no sizes)"}
+        return build_section(p)
+
+
+def _ddl_rules(ddl: str, queries: list[dict[str, Any]], budget: int | None, max_indexes: int | None) -> Section:
+    from pglast import ast, parse_sql
+
+    try:
+        stmts = parse_sql(ddl)
+    except Exception as exc:
+        raise DbwrightError(f"the DDL does not parse: {exc}") from None
+    schema: dict[str, list[str]] = {}
+    for raw in stmts:
+        st = raw.stmt
+        if isinstance(st, ast.CreateStmt) and st.relation is not None:
+            schema[str(st.relation.relname)] = [str(c.colname) for c in (st.tableElts or ())
+                                                if isinstance(c, ast.ColumnDef)]
+    return _rules(schema, {t: 1e5 for t in schema}, [], queries, budget, max_indexes, live=False)
+
+
 def _one(conn: Any, sql: str) -> Any:
     row = conn.execute(sql).fetchone()
     return row[0] if row else None
 
 
 def _live_rules(conn: Any, queries: list[dict[str, Any]], budget: int | None, max_indexes: int | None) -> Section:
+    from dbwright.stages.index_plan import Existing
+    from dbwright.verify.index_advisor import catalog, existing_indexes
+
+    schema, rows = catalog(conn)
+    existing = [Existing(n, e[0], e[1], e[2]) for n, e in existing_indexes(conn).items()]
+    return _rules(schema, rows, existing, queries, budget, max_indexes, live=True)
+
+
+def _rules(schema: dict[str, list[str]], rows: dict[str, float], existing: list[Any], queries: list[dict[str, Any]],
+           budget: int | None, max_indexes: int | None, live: bool) -> Section:
     import sqlalchemy as sa
 
     from dbwright.stages.index_candidates import workload_candidates
     from dbwright.stages.index_parse import parse_query
-    from dbwright.stages.index_plan import Existing, PlanInput, build_section
+    from dbwright.stages.index_plan import PlanInput, build_section
     from dbwright.stages.index_select import SelectOptions, select_indexes
     from dbwright.stages.index_workload import RuleOracle
     from dbwright.stages.indexes import CANDIDATES
-    from dbwright.verify.index_advisor import catalog, existing_indexes
 
-    schema, rows = catalog(conn)
     md = sa.MetaData()
     for t, cols in schema.items():
         sa.Table(t, md, *[sa.Column(c, sa.Integer) for c in cols])
-    ex = existing_indexes(conn)
-    existing = [Existing(n, e[0], e[1], e[2]) for n, e in ex.items()]
     qs = [parse_query(q["qid"], q["sql"], schema, q["weight"]) for q in queries]
     oracle = RuleOracle(md, rows, 1, [e.index for e in existing])
     sel = select_indexes(qs, workload_candidates(qs, rows, CANDIDATES), oracle,
                          SelectOptions(budget_bytes=budget, max_indexes=max_indexes),
                          existing=[e.index for e in existing])
     return build_section(PlanInput(queries=qs, selection=sel, existing=existing, budget_bytes=budget,
-                                   max_indexes=max_indexes, live=True))
+                                   max_indexes=max_indexes, live=live))
 
 
 __all__ = ["IndexAdvice", "advise_indexes", "prove_indexes"]

@@ -16,7 +16,8 @@ def register(app: typer.Typer) -> None:
 
 
 @guarded
-def indexes(spec: Path | None = typer.Argument(None, help="The requirements spec (YAML)."),
+def indexes(spec: Path | None = typer.Argument(None, help="The requirements spec (YAML), or a DDL file (.sql) "
+                                             "used with --workload."),
             dsn: str | None = typer.Option(None, "--dsn", help="A live PostgreSQL database (read-only): "
                                            "schema, statistics and existing indexes are read from it."),
             workload: Path | None = typer.Option(None, "--workload", help="SQL file of the workload "
