@@ -77,6 +77,7 @@ class Schema:
     domains: dict[str, str] = field(default_factory=dict)
     view_indexes: dict[str, tuple[str, str]] = field(default_factory=dict)  # index -> (view key, def)
     comments: dict[str, str] = field(default_factory=dict)  # "COMMENT ON <type> <identity>" -> text
+    composites: dict[str, str] = field(default_factory=dict)  # key -> CREATE TYPE … AS (…)
     force_rls: set[str] = field(default_factory=set)
     unsupported: list[str] = field(default_factory=list)
 
@@ -214,10 +215,13 @@ def read_schema(conn: Any) -> Schema:
     for (key,) in _rows(conn, f"select n.nspname || '.' || c.relname from pg_class c join pg_namespace n on "
                               f"n.oid = c.relnamespace where c.relforcerowsecurity and {_USER_NS}"):
         s.force_rls.add(key)
-    for nsp, name in _rows(conn, f"""select n.nspname, t.typname from pg_type t join pg_namespace n on
+    for nsp, name, attrs in _rows(conn, f"""select n.nspname, t.typname,
+        array(select quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) from pg_attribute a
+              where a.attrelid = t.typrelid and a.attnum > 0 and not a.attisdropped order by a.attnum)
+        from pg_type t join pg_namespace n on
         n.oid = t.typnamespace where t.typtype = 'c' and {_USER_NS} and not exists (select 1 from pg_class c
-        where c.oid = t.typrelid and c.relkind <> 'c')"""):
-        s.unsupported.append(f"composite type {nsp}.{name}")
+        where c.oid = t.typrelid and c.relkind <> 'c') and {_NOT_EXT.format(oid='t.oid')}"""):
+        s.composites[f"{nsp}.{name}"] = f"CREATE TYPE {_qn(nsp, name)} AS ({', '.join(attrs)})"
     return s
 
 

@@ -138,6 +138,15 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
                 create.append(o.RawSQL(f"ALTER TYPE {_qkey(key)} ADD VALUE IF NOT EXISTS '{v}'{where}",
                                        note=f"add enum value {key}.{v} (cannot be removed again)",
                                        in_transaction=False))
+    for key, text in new.composites.items():
+        if key not in old.composites:
+            create.append(o.RawSQL(text, f"DROP TYPE IF EXISTS {_qkey(key)}", note=f"create type {key}"))
+        elif old.composites[key] != text:
+            pre.append(o.RawSQL(f"DROP TYPE IF EXISTS {_qkey(key)} CASCADE", note=f"drop changed type {key}"))
+            create.append(o.RawSQL(text, note=f"create type {key}"))
+    for key in old.composites:
+        if key not in new.composites:
+            drops.append(o.RawSQL(f"DROP TYPE IF EXISTS {_qkey(key)}", old.composites[key], note=f"drop type {key}"))
     for key, typ in new.sequences.items():
         if key not in old.sequences:
             create.append(o.RawSQL(f"CREATE SEQUENCE IF NOT EXISTS {_qkey(key)} AS {typ}",
@@ -194,7 +203,17 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
                 late.append(o.RawSQL(f"ALTER TABLE {_qkey(key)} ENABLE ROW LEVEL SECURITY", note="enable RLS"))
             continue
         ot = old.tables[old_key]
-        for seq, (_col, typ) in t.owned_sequences.items():
+        old_seqs = {k for ot_ in old.tables.values() for k in ot_.owned_sequences}
+        new_seqs = {k for nt_ in new.tables.values() for k in nt_.owned_sequences}
+        for seq in ot.owned_sequences:
+            if seq not in new_seqs and seq not in new.sequences:
+                drops.append(o.RawSQL(f"DROP SEQUENCE IF EXISTS {_qkey(seq)}", note=f"drop sequence {seq}", lossy=True))
+        for seq, (col, typ) in t.owned_sequences.items():
+            if seq not in old_seqs and seq not in old.sequences and not t.columns[col].identity:
+                create.append(o.RawSQL(f"CREATE SEQUENCE IF NOT EXISTS {_qkey(seq)} AS {typ}", note=f"sequence {seq}"))
+                late.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(seq)} OWNED BY {_qkey(key)}.{o.quote(col)}",
+                                     note=f"sequence {seq} owned by {key}.{col}"))
+                continue
             old_typ = ot.owned_sequences.get(seq, (None, typ))[1]
             if old_typ != typ:
                 create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(seq)} AS {typ}", f"ALTER SEQUENCE {_qkey(seq)} AS {old_typ}",
@@ -293,8 +312,62 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
                                  "SECURITY", note="force row level security"))
     constraints.sort(key=lambda op: 0 if isinstance(op, o.AddConstraint) and re.match(
         r"(PRIMARY KEY|UNIQUE)", op.definition) else 1)
+    create = _dependency_order(create)
+    late = _views_before_dependent_functions(late, create, set(new.views))
+    if any(isinstance(op, o.RawSQL) and op.note.startswith("create or replace function") for op in create + late):
+        pre.insert(0, o.RawSQL("SET check_function_bodies = off", note="session: function bodies are checked "
+                               "when first called, so creation order cannot fail on them (as pg_dump does)"))
     res.ops = pre + create + columns + constraints + late + drops + function_drops + comments
     return res
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+
+
+def _defines(op: o.Op) -> str | None:
+    if isinstance(op, o.CreateTable):
+        return op.name
+    if isinstance(op, o.RawSQL):
+        m = re.match(r"create (?:type|domain|enum|sequence|view|or replace function) (\S+)", op.note)
+        if m:
+            return m.group(1).split("(")[0].split(".")[-1]
+    return None
+
+
+def _dependency_order(ops: list[o.Op]) -> list[o.Op]:
+    """Stable topological order: an object is created after the objects its SQL names."""
+    names = {n: i for i, op in enumerate(ops) if (n := _defines(op))}
+    deps: dict[int, set[int]] = {}
+    for i, op in enumerate(ops):
+        words = set(_WORD.findall(" ".join(op.sql())))
+        deps[i] = {names[w] for w in words if w in names and names[w] != i}
+    out: list[int] = []
+    done: set[int] = set()
+    remaining = list(range(len(ops)))
+    while remaining:
+        for i in remaining:
+            if deps[i] <= done or not any(d in remaining for d in deps[i]):
+                out.append(i)
+                done.add(i)
+                remaining.remove(i)
+                break
+        else:  # a cycle: keep the original order
+            out += remaining
+            break
+    return [ops[i] for i in out]
+
+
+def _views_before_dependent_functions(late: list[o.Op], create: list[o.Op], views: set[str]) -> list[o.Op]:
+    """Functions whose signature names a view must wait for the view (moved from create to late)."""
+    view_names = {v.split(".")[-1] for v in views}
+    moved = []
+    for op in list(create):
+        if isinstance(op, o.RawSQL) and op.note.startswith("create or replace function"):
+            header = op.statement.split("AS ", 1)[0]
+            if any(re.search(rf"\b{re.escape(v)}\b", header) for v in view_names):
+                create.remove(op)
+                moved.append(op)
+    return late + moved
 
 
 def _comment_target_survives(target: str, new: Schema) -> bool:
@@ -374,6 +447,10 @@ def _diff_table(ot: Table, t: Table, renames: dict[str, str], res: DiffResult, c
         if a.not_null != b.not_null and not (b.identity and b.not_null) and not (nc in pk_cols and b.not_null):
             columns.append(o.SetNullable(t.name, nc, not b.not_null, schema))
         if b.identity and not a.identity:
+            if a.default:
+                columns.append(o.SetDefault(t.name, nc, None, a.default, schema))
+            if not a.not_null:
+                columns.append(o.SetNullable(t.name, nc, False, schema))
             how = "ALWAYS" if b.identity == "a" else "BY DEFAULT"
             columns.append(o.RawSQL(f"ALTER TABLE {qt} ALTER COLUMN {o.quote(nc)} ADD GENERATED {how} AS IDENTITY",
                                     note=f"{t.name}.{nc} becomes an identity"))
