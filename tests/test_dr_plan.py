@@ -163,7 +163,10 @@ def test_sync_across_long_rtt_is_flagged() -> None:
     s = plan_dr(loaded.spec)
     assert "DR004" in codes(s)
     modes = s.data["multi_region"]["sync_vs_async"]
-    assert modes[1]["commit_latency_added"]["value"] > 50  # Dublin-Virginia fibre floor
+    remote = next(m for m in modes if m["mode"].startswith("sync to the DR region"))
+    assert remote["commit_latency_added"]["value"] > 50  # Dublin-Virginia fibre floor
+    zone = next(m for m in modes if "another zone" in m["mode"])
+    assert zone["commit_latency_added"]["value"] < 2 and zone["rpo"]["value"] == 0
 
 
 def test_mariadb_plan_has_binlog_pitr() -> None:

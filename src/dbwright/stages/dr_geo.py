@@ -78,6 +78,17 @@ def plan_geo(spec: Spec, inputs: DrInputs, restore_b_s: float, archive_rpo_s: fl
         {"mode": "async to the DR region", "commit_latency_added": q(0.0, "ms", "async: commits do not wait", mode="async"),
          "rpo": q(rtt_ms / 2000 + ASYNC_APPLY_S, "s", "async RPO ≈ one-way delay + apply lag (normal load)",
                   rtt_ms=rtt_ms, apply_lag_s=ASYNC_APPLY_S)},
+        {"mode": "sync to a standby in another zone of the primary region",
+         "commit_latency_added": cited(geo.INTER_ZONE_RTT_MS, "ms", "every commit waits one inter-zone round trip",
+                                       "AWS fault isolation boundaries whitepaper (single-digit ms between AZs)"),
+         "rpo": q(0.0, "s", "sync in-region: 0 for host/zone loss; region loss falls back to the async stream",
+                  mode="sync-zone")},
+        {"mode": "quorum commit: ANY 1 of 2 standbys, one per region",
+         "commit_latency_added": q(geo.INTER_ZONE_RTT_MS, "ms", "quorum commit waits for the fastest standby "
+                                   "(the in-region one) — but the remote copy may then lag", zone_rtt_ms=geo.INTER_ZONE_RTT_MS,
+                                   rtt_ms=rtt_ms),
+         "rpo": q(rtt_ms / 2000 + ASYNC_APPLY_S, "s", "region loss: only the in-region standby is guaranteed; "
+                  "the remote one lags like async", rtt_ms=rtt_ms, apply_lag_s=ASYNC_APPLY_S)},
         {"mode": "sync to the DR region (remote_write)",
          "commit_latency_added": q(rtt_ms, "ms", "every commit waits ≥ 1 RTT to the DR region", rtt_ms=rtt_ms),
          "rpo": q(0.0, "s", "sync: an acknowledged commit is on both regions", mode="sync")},
@@ -90,14 +101,17 @@ def plan_geo(spec: Spec, inputs: DrInputs, restore_b_s: float, archive_rpo_s: fl
         rationale=(f"RTT {primary} ↔ {dr_region} is {rtt['display'] if rtt else 'unknown (30 ms assumed)'}"
                    + (" (fibre floor from great-circle distance; real routes are longer)"
                       if rtt and rtt.get("source") == "fibre-floor" else "")
-                   + f"; region RPO {fmt_duration(inputs.rpo_s('region'))} allows async (≈ "
-                     f"{modes[0]['rpo']['display']})." if inputs.rpo_s("region") > 0 else
-                   "; region RPO 0 forces every commit to wait for the remote region."),
+                   + (f"; region RPO {fmt_duration(inputs.rpo_s('region'))} allows async (≈ "
+                      f"{modes[0]['rpo']['display']})." if inputs.rpo_s("region") > 0 else
+                      "; region RPO 0 forces every commit to wait for the remote region.")),
         trade_offs=[f"sync would add ≥ {rtt_ms:.1f} ms to every commit", "async loses the in-flight WAL on a "
                     "region loss: alert when replication lag exceeds the region RPO"],
-        alternatives=[Alternative("sync across regions", f"+{rtt_ms:.1f} ms per commit for an RPO the spec does "
-                                  "not need") if inputs.rpo_s("region") > 0 else
-                      Alternative("async", "loses acknowledged commits on region loss")],
+        alternatives=([Alternative("sync across regions", f"+{rtt_ms:.1f} ms per commit for an RPO the spec "
+                                   "does not need"),
+                       Alternative("quorum commit ANY 1 (in-region + remote)", "the fast in-region standby "
+                                   "answers first, so the remote copy is no safer than async")]
+                      if inputs.rpo_s("region") > 0 else
+                      [Alternative("async", "loses acknowledged commits on region loss")]),
         evidence=[evidence_of(m["commit_latency_added"]) for m in modes] + [evidence_of(m["rpo"]) for m in modes]
         + ([evidence_of(rtt)] if rtt else []),
     ))

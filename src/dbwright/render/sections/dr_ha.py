@@ -95,8 +95,9 @@ def render_markdown(section: Section) -> str:
                   + (f" ({_formula(m['rtt'])})" if m.get("rtt") else "") + ".", "",
                   _table(["mode", "commit latency added", "RPO"],
                          [[x["mode"], x["commit_latency_added"], x["rpo"]] for x in m["sync_vs_async"]]), "",
-                  _table(["quorum placement", "voters", "survives any zone/node", "survives any region"],
-                         [[k, v["placement"], v["survives_any_node"], v["survives_any_site"]]
+                  _table(["quorum placement", "voters", "survives any node", "survives any region",
+                          "survives any two regions"],
+                         [[k, v["placement"], v["survives_any_node"], v["survives_any_site"], v["survives_any_two_sites"]]
                           for k, v in m["quorum"]["placements"].items()]), "",
                   _table(["DR tier", "RPO", "RTO", "extra cost", "meets"],
                          [[("**" + t["tier"] + "**") if t["tier"] == m["tier"] else t["tier"], t["rpo"], t["rto"],
