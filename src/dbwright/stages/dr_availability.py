@@ -120,8 +120,8 @@ def plan_ha(spec: Spec, inputs: DrInputs, zone_rtt_ms: float) -> tuple[list[Deci
         decisions.append(Decision(
             topic="High-availability topology",
             choice=(f"{'active-active writes across regions are out of reach for PostgreSQL: ' if multi else ''}"
-                    f"active-passive: {n_nodes} PostgreSQL nodes in 3 zones managed by "
-                    f"{f'Patroni + etcd ({n_voters} voters over 3 zones)' if manager == 'patroni' else manager}, "
+                    f"active-passive: {n_nodes} PostgreSQL nodes over {zones} zone(s) managed by "
+                    f"{f'Patroni + etcd ({n_voters} voters over {zones} zone(s))' if manager == 'patroni' else manager}, "
                     f"{mode} replication"),
             rationale=(f"Host RPO {fmt_duration(inputs.rpo_s('host'))}, zone RPO {fmt_duration(inputs.rpo_s('zone'))}: "
                        + ("synchronous replication (Patroni synchronous_mode) loses no acknowledged commit — "
@@ -193,7 +193,7 @@ def plan_ha(spec: Spec, inputs: DrInputs, zone_rtt_ms: float) -> tuple[list[Deci
                    + (f" Target {inputs.target * 100:g}% ({availability.downtime_minutes_per_year(inputs.target):.0f} "
                       f"min/year) is {'met' if avail['meets_target'] else 'NOT met'}." if inputs.target else "")),
         trade_offs=["node availability is the cloud SLA floor (99.5%), not a measured rate",
-                    "planned switchovers (patching) add ~ttl-free seconds each and are not counted"],
+                    "planned switchovers (patching) cost a few seconds each and are not counted"],
         alternatives=[Alternative("single node", f"{single.availability * 100:.2f}% ≈ "
                                   f"{single.downtime_min_per_year:.0f} min/year")],
         evidence=[evidence_of(avail), evidence_of(avail["downtime"]),
