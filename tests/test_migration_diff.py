@@ -36,13 +36,13 @@ def test_migra_convergence(pg_cluster, corpora: Path) -> None:  # type: ignore[n
     assert len(cases) == 26
     rep = _run(pg_cluster, cases)
     # migra's own expected.sql converges in 18/26 on PostgreSQL 15 (corpus README)
-    assert rep["converged"] >= 20, rep
+    assert rep["converged"] >= 22, rep
 
 
 def test_pgschema_convergence_sample(pg_cluster, corpora: Path) -> None:  # type: ignore[no-untyped-def]
     cases = diff_convergence.find_cases(corpora / "migrations" / "diff" / "pgschema")[::4]
     rep = _run(pg_cluster, cases)
-    assert rep["rate"] >= 0.8, rep
+    assert rep["rate"] >= 0.9, rep
     for case, reason in rep["skipped"]:
         assert "does not load" in reason, case
 
@@ -51,4 +51,4 @@ def test_pgschema_convergence_sample(pg_cluster, corpora: Path) -> None:  # type
 def test_pgschema_convergence_full(pg_cluster, corpora: Path) -> None:  # type: ignore[no-untyped-def]
     cases = diff_convergence.find_cases(corpora / "migrations" / "diff" / "pgschema")
     rep = _run(pg_cluster, cases)
-    assert rep["rate"] >= 0.88, rep
+    assert rep["rate"] >= 0.95, rep
