@@ -27,6 +27,7 @@ def _run(pg_cluster, cases: list[Path]) -> dict:  # type: ignore[no-untyped-def,
     ran = [r for r in results if r["status"] != "skipped"]
     conv = [r for r in ran if r["status"] == "converged"]
     return {"ran": len(ran), "converged": len(conv), "rate": len(conv) / max(len(ran), 1),
+            "blocking": [(r["case"], r["blocking_steps"]) for r in ran if r.get("blocking_steps")],
             "diverged": [r["case"].split("/")[-1] for r in ran if r["status"] != "converged"],
             "skipped": [(r["case"], r["reason"]) for r in results if r["status"] == "skipped"]}
 
@@ -43,6 +44,7 @@ def test_pgschema_convergence_sample(pg_cluster, corpora: Path) -> None:  # type
     cases = diff_convergence.find_cases(corpora / "migrations" / "diff" / "pgschema")[::4]
     rep = _run(pg_cluster, cases)
     assert rep["rate"] >= 0.9, rep
+    assert rep["blocking"] == []
     for case, reason in rep["skipped"]:
         assert "does not load" in reason, case
 
@@ -52,3 +54,5 @@ def test_pgschema_convergence_full(pg_cluster, corpora: Path) -> None:  # type: 
     cases = diff_convergence.find_cases(corpora / "migrations" / "diff" / "pgschema")
     rep = _run(pg_cluster, cases)
     assert rep["rate"] >= 0.95, rep
+    # where pgschema's own plan is online (CONCURRENTLY / NOT VALID), dbwright's has no blocking step either
+    assert rep["blocking"] == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ from typing import Any
 from dbwright.engines.postgresql import PostgresCluster
 from dbwright.migration.catalog import read_schema
 from dbwright.migration.diff import diff_schemas, load_schema
+from dbwright.migration.plan import plan_from_diff
 from dbwright.model import DbwrightError
 
 ROLES = ("testuser", "schemainspect_test_role", "app_user", "reader", "writer", "admin_role")
@@ -78,6 +80,11 @@ def run_case(cluster: PostgresCluster, case: Path) -> dict[str, Any]:
             return out
         result = diff_schemas(old, new)
         out["ops"] = len(result.ops)
+        ref_plan = case / "plan.sql"
+        if ref_plan.exists() and re.search(r"CONCURRENTLY|NOT VALID", ref_plan.read_text()):
+            plan = plan_from_diff(result, int(str(cluster.version).split(".")[0]), context_sql=old_sql)
+            out["online_reference"] = True
+            out["blocking_steps"] = [s.title for s in plan.blocking_steps()]
         out["unsupported"] = result.unsupported
         errors = []
         with cluster.connect(a) as conn:
@@ -123,6 +130,9 @@ def run(root: Path, cluster: PostgresCluster | None = None) -> dict[str, Any]:
     return {"corpus": str(root), "cases": len(results), "skipped": len(results) - len(ran), "ran": len(ran),
             "converged": len(conv), "convergence": round(len(conv) / len(ran), 4) if ran else None,
             "idempotent": sum(1 for r in ran if r.get("idempotent")),
+            "online_cases": sum(1 for r in ran if r.get("online_reference")),
+            "online_cases_without_blocking_step": sum(1 for r in ran if r.get("online_reference")
+                                                      and not r.get("blocking_steps")),
             "seconds": round(time.perf_counter() - t0, 1), "results": results}
 
 
@@ -138,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         for r in report["results"]:
             print(f"{r['status']:10} {r['case']}" + (f"  ({r.get('reason', '')})" if r["status"] == "skipped" else ""))
         print(f"converged {report['converged']}/{report['ran']} ({report['convergence']:.1%}); "
-              f"skipped {report['skipped']}; idempotent {report['idempotent']}/{report['ran']}")
+              f"skipped {report['skipped']}; idempotent {report['idempotent']}/{report['ran']}; "
+              f"online cases (reference plan uses CONCURRENTLY/NOT VALID) with no blocking step in dbwright's "
+              f"plan: {report['online_cases_without_blocking_step']}/{report['online_cases']}")
     return 0
 
 
