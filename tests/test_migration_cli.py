@@ -101,3 +101,14 @@ def test_plan_between_two_spec_versions(pg_cluster, tmp_path: Path) -> None:  # 
     mp = plan_migration(spec, v2, cluster=pg_cluster)
     assert [(s.phase, s.title) for s in mp.plan.steps] == [("expand", "add column customer.phone text")]
     assert plan_migration(spec, spec, cluster=pg_cluster).plan.steps == []
+
+
+def test_rehearse_cli_done_when(tmp_path: Path) -> None:
+    """The issue's done-when, as a new user runs it (small scale to keep the suite fast)."""
+    res = runner.invoke(app, ["migrate", "rehearse", "--from", str(EX / "orders_v1.sql"), "--to",
+                              str(EX / "orders_v2.sql"), "--rename", "orders.note=comment", "--rows", "5000",
+                              "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["ok"] and data["blocking_steps_in_plan"] == []
+    assert data["longest_access_exclusive_ms"] < 500
