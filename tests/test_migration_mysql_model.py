@@ -35,3 +35,37 @@ def test_online_ddl_model_matches_mariadb(maria, maria_db) -> None:  # type: ign
         if (st.detail["algorithm"], st.detail["lock"]) != (algo, lock):
             mismatches.append(f"{alter}: server {algo}/{lock}, model {st.detail['algorithm']}/{st.detail['lock']}")
     assert not mismatches, "\n".join(mismatches)
+
+
+V1 = """CREATE TABLE customers (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(60) NOT NULL) ENGINE=InnoDB
+  DEFAULT CHARSET=utf8mb4;
+CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, customer_id BIGINT NOT NULL, note VARCHAR(50),
+  status ENUM('new','paid'), total INT NOT NULL, CONSTRAINT fk_c FOREIGN KEY (customer_id) REFERENCES customers (id))
+  ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;"""
+V2 = """CREATE TABLE customers (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(60) NOT NULL) ENGINE=InnoDB
+  DEFAULT CHARSET=utf8mb4;
+CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, customer_id BIGINT NOT NULL, comment VARCHAR(50),
+  status ENUM('new','paid','shipped'), total BIGINT NOT NULL, placed_at DATETIME NULL,
+  CONSTRAINT fk_c FOREIGN KEY (customer_id) REFERENCES customers (id), KEY ix_placed (placed_at))
+  ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;"""
+
+
+def test_mariadb_plan_states_algorithms_the_server_accepts(maria, maria_db) -> None:  # type: ignore[no-untyped-def]
+    from dbwright.migration.diff_mysql import diff_mysql
+    from dbwright.migration.parse_mysql import split_mysql
+
+    assert any("--rename orders.note=comment" in p for p in diff_mysql(maria, V1, V2).prompts)
+    plan = diff_mysql(maria, V1, V2, {"orders.note": "comment"})
+    by_title = {s.title.split(" (")[0]: s for s in plan.steps}
+    assert by_title["add column orders.placed_at DATETIME"].algorithm == "INSTANT"
+    assert [s.title for s in plan.blocking_steps()] == ["modify orders.total INTEGER(11) → BIGINT(20)"]
+    assert plan.blocking_steps()[0].online_tool.startswith("gh-ost")
+    conn = maria.connect(maria_db)
+    try:
+        with conn.cursor() as cur:
+            for _line, stmt in split_mysql(V1):
+                cur.execute(stmt)
+            for step in plan.steps:  # the server would refuse a wrong ALGORITHM/LOCK clause
+                cur.execute(step.sql)
+    finally:
+        conn.close()

@@ -34,6 +34,7 @@ from dbwright.api.migrate import (
     lint_text,
     migration_locks,
     plan_migration,
+    plan_mysql_migration,
     rehearse_migration,
     switch_engine,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "plan_dr",
     "plan_dr_file",
     "plan_migration",
+    "plan_mysql_migration",
     "profile_data",
     "prove_indexes",
     "recommend",

@@ -21,8 +21,8 @@ from dbwright.migration.plan import Plan, plan_from_diff
 from dbwright.model import DbwrightError
 
 __all__ = ["LintResult", "MigrationPlan", "Plan", "SwitchAssessment", "execute_migration", "lint_migration",
-           "lint_sarif", "lint_text", "migration_locks", "plan_migration", "rehearse_migration",
-           "switch_engine"]
+           "lint_sarif", "lint_text", "migration_locks", "plan_migration", "plan_mysql_migration",
+           "rehearse_migration", "switch_engine"]
 
 
 @contextlib.contextmanager
@@ -168,6 +168,21 @@ def plan_migration(from_: str | Path, to: str | Path, renames: list[str] | dict[
     if out_dir:
         result.files = write_plan(plan, out_dir, f"Migration plan: {Path(str(from_)).name} → {Path(str(to)).name}")
     return result
+
+
+def plan_mysql_migration(from_: str | Path, to: str | Path, renames: list[str] | None = None,
+                         engine: str = "mariadb", version: str | None = None, instance: Any = None) -> Any:
+    """MySQL/MariaDB: diff on a throwaway MariaDB; every step states ALGORITHM/LOCK; copies get a gh-ost command."""
+    from dbwright.migration.diff_mysql import diff_mysql
+    from dbwright.migration.lint import parse_version
+
+    with contextlib.ExitStack() as stack:
+        if instance is None:
+            from dbwright.engines.mariadb import MariaDBInstance
+
+            instance = stack.enter_context(MariaDBInstance())
+        return diff_mysql(instance, _read(from_), _read(to), parse_renames(renames),
+                          parse_version(engine, version), engine)
 
 
 def rehearse_migration(from_: str | Path, to: str | Path, renames: list[str] | None = None,

@@ -18,6 +18,7 @@ from dbwright.api import (
     lint_text,
     migration_locks,
     plan_migration,
+    plan_mysql_migration,
     rehearse_migration,
     switch_engine,
 )
@@ -71,8 +72,25 @@ def plan_cmd(
     backfill: list[str] = typer.Option([], "--backfill", help="table.column=<SQL expression> for existing rows"),
     pg_version: int | None = typer.Option(None, "--pg-version", help="Target PostgreSQL major version"),
     batch_size: int = typer.Option(1000, "--batch-size", help="Rows per backfill batch"),
+    engine: str = typer.Option("postgresql", "--engine", help="postgresql | mariadb | mysql"),
+    version: str | None = typer.Option(None, "--version", help="MariaDB/MySQL version, e.g. 10.6 or 8.0.36"),
 ) -> None:
-    """Diff two schemas on a throwaway PostgreSQL and print a phased zero-downtime plan."""
+    """Diff two schemas on a throwaway engine and print a phased zero-downtime plan."""
+    if engine in ("mariadb", "mysql"):
+        with progress("diffing on a throwaway MariaDB"):
+            mplan = plan_mysql_migration(from_, to, rename, engine, version)
+        if as_json:
+            emit_json(mplan.to_dict())
+        else:
+            for st in mplan.steps:
+                out.print(f"-- [{st.phase}] {st.title}: ALGORITHM={st.algorithm} LOCK={st.lock}"
+                          + (f"\n--   blocking: {st.why}\n--   instead: {st.online_tool}" if st.blocking else "")
+                          + f"\n{st.sql};\n", markup=False)
+            for p in mplan.prompts:
+                console.print(f"[yellow]decision needed:[/] {p}")
+        if mplan.blocking_steps():
+            raise typer.Exit(EXIT_FINDINGS)
+        return
     with progress("diffing on a throwaway PostgreSQL"):
         mp = plan_migration(from_, to, rename, backfill, pg_version, batch_size, out_dir)
     if as_json:
