@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from dbwright.drills import calibration
-from dbwright.drills.common import DrillError, DrillRun, host_load, iso, now, ratio
+from dbwright.drills.common import DrillError, DrillRun, evict_cache, host_load, iso, now, ratio
 from dbwright.drills.pgsetup import (
     Repo,
     Restored,
@@ -100,9 +100,10 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
 
         # --- the restore, phase by phase ---
         # The backups just wrote GBs to the same disk; flush them so the restore is timed alone (a
-        # real restore reads a repository on another host).
+        # real restore reads a repository on another host), and read the repository cold.
         t = time.monotonic()
         os.sync()
+        evict_cache(repo.dir)
         sync_s = time.monotonic() - t
         load_before = host_load()
         restored = Restored(run, cluster.ids, cluster.bindir)
@@ -139,6 +140,7 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
             # The same restore by hand: pgbackrest restore + pg_ctl start until promoted, no checks.
             raw = Restored(run, cluster.ids, cluster.bindir, name="raw")
             os.sync()
+            evict_cache(repo.dir)
             t = time.monotonic()
             raw.provision()
             repo.cmd(f"--pg1-path={raw.data}", f"--set={chosen['label']}", "--type=time",
