@@ -283,6 +283,9 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
         best, best_total = _widen(best, best_total, useful, sizes, ev, opt)
         best, best_total = _fill(best, best_total, fits, sizes, ev, opt, single)
         best, best_total = _swap(best, best_total, useful, sizes, ev, opt, configs, base)
+        if opt.budget_bytes is not None:
+            best, best_total = _widen_evict(best, best_total, fits, sizes, ev, opt, configs, base, useful)
+            best, best_total = _fill(best, best_total, fits, sizes, ev, opt, single)
     if opt.explain:
         best = _drop_trivial(best, ev, base, opt)
     chosen = sorted(best)
@@ -319,6 +322,25 @@ def _tidy(x: set[IndexDef], total: float, ev: _Eval) -> tuple[set[IndexDef], flo
     return x, total
 
 
+def _served(k: Config, cfg: set[IndexDef]) -> float | None:
+    """Cost factor when ``cfg`` serves measured configuration ``k``: 1 when it holds ``k``; a little
+    more when longer indexes with the same prefixes stand in (they serve the same lookups); None."""
+    if k <= cfg:
+        return 1.0
+    return 1.02 if all(any(b.prefix_covers(a) for b in cfg) for a in k) else None
+
+
+def _predict(configs_q: Mapping[Config, float], base_q: float, cfg: set[IndexDef]) -> float:
+    """A query's cost under ``cfg`` predicted from its measured configurations (an upper bound up to
+    the prefix factor)."""
+    best = base_q
+    for k, c in configs_q.items():
+        f = _served(k, cfg)
+        if f is not None and c * f < best:
+            best = c * f
+    return best
+
+
 def _greedy(fits: Sequence[IndexDef], sizes: Mapping[IndexDef, int], ev: _Eval, opt: SelectOptions,
             base_total: float, configs: Mapping[str, Mapping[Config, float]],
             base: Mapping[str, float]) -> tuple[set[IndexDef], float]:
@@ -340,7 +362,7 @@ def _greedy(fits: Sequence[IndexDef], sizes: Mapping[IndexDef, int], ev: _Eval, 
                 by_index.setdefault(i, []).append(qid)
 
     def predict(qid: str, cfg: set[IndexDef]) -> float:
-        return min([base[qid], *(cost for c, cost in configs[qid].items() if c <= cfg)])
+        return _predict(configs[qid], base[qid], cfg)
 
     x: set[IndexDef] = set()
     total, used = base_total, 0
@@ -391,7 +413,7 @@ def _swap(x: set[IndexDef], total: float, pool: Sequence[IndexDef], sizes: Mappi
                 by_index.setdefault(i, set()).add(qid)
 
     def predict(qid: str, cfg: set[IndexDef]) -> float:
-        return min([base[qid], *(c for k, c in configs[qid].items() if k <= cfg)])
+        return _predict(configs[qid], base[qid], cfg)
 
     for _ in range(rounds):
         used = sum(sizes[i] for i in x)
@@ -409,6 +431,92 @@ def _swap(x: set[IndexDef], total: float, pool: Sequence[IndexDef], sizes: Mappi
         scored.sort(key=lambda m: -m[0])
         best: tuple[float, set[IndexDef]] | None = None
         for _, cfg in scored[:opt.top]:
+            t = ev.total(cfg)
+            if t < total * (1 - 1e-5) and (best is None or t < best[0]):
+                best = (t, cfg)
+        if best is None:
+            break
+        total, x = best
+    return x, total
+
+
+class _Surrogate:
+    """Workload cost predicted from measured configurations, recomputed only for the queries an
+    index can change (those with a configuration holding an index it equals or extends)."""
+
+    def __init__(self, ev: _Eval, configs: Mapping[str, Mapping[Config, float]], base: Mapping[str, float],
+                 indexes: Iterable[IndexDef]):
+        self.configs, self.base = configs, base
+        self.w = {q.qid: q.weight for q in ev.queries}
+        held: dict[str, set[IndexDef]] = {qid: {a for k in cs for a in k} for qid, cs in configs.items()}
+        self.affects = {j: {qid for qid, hs in held.items() if any(j.prefix_covers(a) for a in hs)}
+                        for j in indexes}
+
+    def per_query(self, cfg: set[IndexDef]) -> dict[str, float]:
+        return {qid: _predict(cs, self.base[qid], cfg) for qid, cs in self.configs.items()}
+
+    def delta(self, now: Mapping[str, float], cfg: set[IndexDef], changed: Iterable[IndexDef]) -> float:
+        """Predicted weighted cost of ``cfg`` minus that of the set ``now`` was computed for."""
+        qids: set[str] = set()
+        for j in changed:
+            qids |= self.affects.get(j, set())
+        return sum(self.w[q] * (_predict(self.configs[q], self.base[q], cfg) - now[q]) for q in qids)
+
+
+def _refill(cfg: set[IndexDef], room: int, pool: Sequence[IndexDef], sizes: Mapping[IndexDef, int],
+            sur: _Surrogate) -> tuple[set[IndexDef], float]:
+    """Fill ``room`` bytes with the candidates of best predicted gain per byte (no planner calls);
+    returns the set and its predicted change of cost."""
+    total = 0.0
+    now = sur.per_query(cfg)
+    while True:
+        best: tuple[float, IndexDef, float] | None = None
+        for j in pool:
+            if j in cfg or sizes[j] > room:
+                continue
+            d = sur.delta(now, cfg | {j}, (j,))
+            if d < 0 and (best is None or d / max(sizes[j], 1) < best[0]):
+                best = (d / max(sizes[j], 1), j, d)
+        if best is None:
+            return cfg, total
+        cfg, room, total = cfg | {best[1]}, room - sizes[best[1]], total + best[2]
+        now = sur.per_query(cfg)
+
+
+def _widen_evict(x: set[IndexDef], total: float, fits: Sequence[IndexDef], sizes: Mapping[IndexDef, int],
+                 ev: _Eval, opt: SelectOptions, configs: Mapping[str, Mapping[Config, float]],
+                 base: Mapping[str, float], pool: Sequence[IndexDef], rounds: int = 2) -> tuple[set[IndexDef], float]:
+    """Widen a pick (same prefix, one more column) when the budget is full: evict the picks whose
+    predicted loss per byte is smallest until it fits, refill the room by prediction, and let the
+    planner judge the few best such moves."""
+    assert opt.budget_bytes is not None
+    sur = _Surrogate(ev, configs, base, {*fits, *x})
+    for _ in range(rounds):
+        used = sum(sizes[i] for i in x)
+        trials: list[tuple[float, set[IndexDef]]] = []
+        for i in sorted(x):
+            for j in pool:
+                if j in x or j == i or not j.prefix_covers(i):
+                    continue
+                cfg = (x - {i}) | {j}
+                over = used - sizes[i] + sizes[j] - opt.budget_bytes
+                if over <= 0:
+                    continue
+                now = sur.per_query(cfg)
+                pred = sur.delta(sur.per_query(x), cfg, (i, j))
+                losses = sorted((sur.delta(now, cfg - {k}, (k,)) / max(sizes[k], 1), k) for k in cfg if k != j)
+                for loss, k in losses:
+                    if over <= 0:
+                        break
+                    cfg = cfg - {k}
+                    over -= sizes[k]
+                    pred += loss * max(sizes[k], 1)
+                if over <= 0:
+                    cfg, gain = _refill(cfg, opt.budget_bytes - sum(sizes[k] for k in cfg), pool, sizes, sur)
+                    trials.append((pred + gain, cfg))
+        trials.sort(key=lambda t: t[0])
+        best: tuple[float, set[IndexDef]] | None = None
+        for _, cfg in trials[:4]:
             t = ev.total(cfg)
             if t < total * (1 - 1e-5) and (best is None or t < best[0]):
                 best = (t, cfg)
