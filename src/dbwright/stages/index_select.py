@@ -51,7 +51,7 @@ class SelectOptions:
     fill: bool = True
     greedy: bool = True  # also run a greedy-with-interactions pass (Extend-like) and keep the better
     max_width: int = 2
-    top: int = 8  # moves per greedy step costed by the planner
+    top: int = 5  # moves per greedy step (and swaps) costed by the planner
     explore: bool = False  # also cost each query with all its candidates, and minus each used one
 
 
@@ -280,10 +280,11 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
 
     best, best_total = _tidy(best, best_total, ev)
     if opt.fill:
-        best, best_total = _widen(best, best_total, useful, sizes, ev, opt)
+        if opt.budget_bytes is None:
+            best, best_total = _widen(best, best_total, useful, sizes, ev, opt)
         best, best_total = _fill(best, best_total, fits, sizes, ev, opt, single)
         best, best_total = _swap(best, best_total, useful, sizes, ev, opt, configs, base)
-        if opt.budget_bytes is not None:
+        if opt.budget_bytes is not None:  # also widens without eviction when there is room
             best, best_total = _widen_evict(best, best_total, fits, sizes, ev, opt, configs, base, useful)
             best, best_total = _fill(best, best_total, fits, sizes, ev, opt, single)
     if opt.explain:
@@ -486,13 +487,14 @@ def _refill(cfg: set[IndexDef], room: int, pool: Sequence[IndexDef], sizes: Mapp
 def _widen_evict(x: set[IndexDef], total: float, fits: Sequence[IndexDef], sizes: Mapping[IndexDef, int],
                  ev: _Eval, opt: SelectOptions, configs: Mapping[str, Mapping[Config, float]],
                  base: Mapping[str, float], pool: Sequence[IndexDef], rounds: int = 2) -> tuple[set[IndexDef], float]:
-    """Widen a pick (same prefix, one more column) when the budget is full: evict the picks whose
-    predicted loss per byte is smallest until it fits, refill the room by prediction, and let the
-    planner judge the few best such moves."""
+    """Widen a pick (same prefix, one more column); when the budget is full, evict the picks whose
+    predicted loss per byte is smallest until it fits; refill the room by prediction; the planner
+    judges the few best such moves."""
     assert opt.budget_bytes is not None
     sur = _Surrogate(ev, configs, base, {*fits, *x})
     for _ in range(rounds):
         used = sum(sizes[i] for i in x)
+        base_now = sur.per_query(x)
         trials: list[tuple[float, set[IndexDef]]] = []
         for i in sorted(x):
             for j in pool:
@@ -500,17 +502,17 @@ def _widen_evict(x: set[IndexDef], total: float, fits: Sequence[IndexDef], sizes
                     continue
                 cfg = (x - {i}) | {j}
                 over = used - sizes[i] + sizes[j] - opt.budget_bytes
-                if over <= 0:
-                    continue
-                now = sur.per_query(cfg)
-                pred = sur.delta(sur.per_query(x), cfg, (i, j))
-                losses = sorted((sur.delta(now, cfg - {k}, (k,)) / max(sizes[k], 1), k) for k in cfg if k != j)
-                for loss, k in losses:
-                    if over <= 0:
-                        break
-                    cfg = cfg - {k}
-                    over -= sizes[k]
-                    pred += loss * max(sizes[k], 1)
+                pred = sur.delta(base_now, cfg, (i, j))
+                if over > 0:
+                    now = sur.per_query(cfg)
+                    losses = sorted((sur.delta(now, cfg - {k}, (k,)) / max(sizes[k], 1), k)
+                                    for k in cfg if k != j)
+                    for loss, k in losses:
+                        if over <= 0:
+                            break
+                        cfg = cfg - {k}
+                        over -= sizes[k]
+                        pred += loss * max(sizes[k], 1)
                 if over <= 0:
                     cfg, gain = _refill(cfg, opt.budget_bytes - sum(sizes[k] for k in cfg), pool, sizes, sur)
                     trials.append((pred + gain, cfg))
