@@ -45,7 +45,7 @@ class SelectOptions:
     max_indexes: int | None = None
     maintenance: Mapping[str, float] = field(default_factory=dict)  # table -> cost units per index
     min_gain: float = 0.003  # an index must save this share of the workload cost (or of its queries')
-    rounds: int = 3
+    rounds: int = 2
     explain: bool = True  # compute per-index marginal benefits and reasons (more planner calls)
     mip_time_limit: float = 1.0
     fill: bool = True
@@ -491,7 +491,7 @@ def _widen_evict(x: set[IndexDef], total: float, fits: Sequence[IndexDef], sizes
     predicted loss per byte is smallest until it fits; refill the room by prediction; the planner
     judges the few best such moves."""
     assert opt.budget_bytes is not None
-    sur = _Surrogate(ev, configs, base, {*fits, *x})
+    sur = _Surrogate(ev, configs, base, {*pool, *x})
     for _ in range(rounds):
         used = sum(sizes[i] for i in x)
         base_now = sur.per_query(x)
