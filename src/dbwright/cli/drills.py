@@ -129,10 +129,10 @@ def register(app: typer.Typer) -> None:
             emit_json(entries)
             return
         t = Table(title="drill history", title_justify="left")
-        for col in ("started", "kind", "predicted RTO s", "measured RTO s", "acked", "lost", "passed"):
-            t.add_column(col)
+        for col in ("started (UTC)", "kind", "pred. RTO s", "meas. RTO s", "acked", "lost", "passed"):
+            t.add_column(col, no_wrap=True)
         for e in entries:
-            t.add_row(str(e.get("started", ""))[:19], e.get("kind", ""), _f(e.get("predicted", {}).get("rto_s")),
+            t.add_row(str(e.get("started", ""))[:16].replace("T", " "), e.get("kind", ""), _f(e.get("predicted", {}).get("rto_s")),
                       _f(e.get("measured", {}).get("rto_s")), str(e.get("acked_commits")), str(e.get("acked_lost")),
                       str(e.get("passed")))
         out.print(t)
