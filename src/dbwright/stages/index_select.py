@@ -51,6 +51,7 @@ class SelectOptions:
     fill: bool = True
     greedy: bool = True  # also run a greedy-with-interactions pass (Extend-like) and keep the better
     max_width: int = 2
+    complete: bool = True  # one more solve with what each query would add on top of the picks
     top: int = 5  # moves per greedy step (and swaps) costed by the planner
     explore: bool = False  # also cost each query with all its candidates, and minus each used one
 
@@ -206,6 +207,7 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
                 keep.append(i)
         cands[qid] = keep
     universe = sorted({i for cs in cands.values() for i in cs})
+    _register_covers(universe)
     sizes = oracle.sizes(universe)
     maint = {i: float(opt.maintenance.get(i.table, 0.0)) for i in universe}
     base = {q.qid: oracle.cost(q, ())[0] for q in reads}
@@ -287,6 +289,23 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
         if opt.budget_bytes is not None:  # also widens without eviction when there is room
             best, best_total = _widen_evict(best, best_total, fits, sizes, ev, opt, configs, base, useful)
             best, best_total = _fill(best, best_total, fits, sizes, ev, opt, single)
+        if opt.complete:
+            # What each query would use on top of the picks, given all its candidates: the
+            # combinations it reveals (indexes that only pay together) feed one more solve and one
+            # more widening; either is kept only when the planner says it is cheaper.
+            for q in reads:
+                extra = [i for i in cands[q.qid] if i in fit_set and i not in best]
+                if extra:
+                    c, used = oracle.cost(q, [*best, *extra])
+                    note(q.qid, used, c)
+            x = _solve(reads, base, _prune(configs), sizes, opt, maint)
+            if x and x != best:
+                t_x = ev.total(x)
+                if t_x < best_total:
+                    best, best_total = _fill(x, t_x, fits, sizes, ev, opt, single)
+            if opt.budget_bytes is not None:
+                best, best_total = _widen_evict(best, best_total, fits, sizes, ev, opt, configs, base, useful,
+                                                rounds=1)
     if opt.explain:
         best = _drop_trivial(best, ev, base, opt)
     chosen = sorted(best)
@@ -323,22 +342,39 @@ def _tidy(x: set[IndexDef], total: float, ev: _Eval) -> tuple[set[IndexDef], flo
     return x, total
 
 
-def _served(k: Config, cfg: set[IndexDef]) -> float | None:
-    """Cost factor when ``cfg`` serves measured configuration ``k``: 1 when it holds ``k``; a little
-    more when longer indexes with the same prefixes stand in (they serve the same lookups); None."""
-    if k <= cfg:
-        return 1.0
-    return 1.02 if all(any(b.prefix_covers(a) for b in cfg) for a in k) else None
+_COVERS: dict[IndexDef, frozenset[IndexDef]] = {}  # candidate -> candidates it prefix-covers (itself too)
 
 
-def _predict(configs_q: Mapping[Config, float], base_q: float, cfg: set[IndexDef]) -> float:
-    """A query's cost under ``cfg`` predicted from its measured configurations (an upper bound up to
-    the prefix factor)."""
+def _register_covers(universe: Iterable[IndexDef]) -> None:
+    idx = list(universe)
+    by_table: dict[str, list[IndexDef]] = {}
+    for i in idx:
+        by_table.setdefault(i.table, []).append(i)
+    for b in idx:
+        if b not in _COVERS:
+            _COVERS[b] = frozenset(a for a in by_table[b.table] if b.prefix_covers(a))
+
+
+def _covered(cfg: Iterable[IndexDef]) -> frozenset[IndexDef]:
+    out: set[IndexDef] = set()
+    for b in cfg:
+        out |= _COVERS.get(b, frozenset((b,)))
+    return frozenset(out)
+
+
+def _predict(configs_q: Mapping[Config, float], base_q: float, cfg: set[IndexDef],
+             covered: frozenset[IndexDef] | None = None) -> float:
+    """A query's cost under ``cfg`` predicted from its measured configurations: a configuration
+    counts when ``cfg`` holds it, or (2% dearer) when longer indexes with the same prefixes stand
+    in for its indexes (they serve the same lookups)."""
+    cov = _covered(cfg) if covered is None else covered
     best = base_q
     for k, c in configs_q.items():
-        f = _served(k, cfg)
-        if f is not None and c * f < best:
-            best = c * f
+        if c < best:
+            if k <= cfg:
+                best = c
+            elif c * 1.02 < best and k <= cov:
+                best = c * 1.02
     return best
 
 
@@ -362,8 +398,8 @@ def _greedy(fits: Sequence[IndexDef], sizes: Mapping[IndexDef, int], ev: _Eval, 
             for i in c:
                 by_index.setdefault(i, []).append(qid)
 
-    def predict(qid: str, cfg: set[IndexDef]) -> float:
-        return _predict(configs[qid], base[qid], cfg)
+    def predict(qid: str, cfg: set[IndexDef], cov: frozenset[IndexDef] | None = None) -> float:
+        return _predict(configs[qid], base[qid], cfg, cov)
 
     x: set[IndexDef] = set()
     total, used = base_total, 0
@@ -379,12 +415,14 @@ def _greedy(fits: Sequence[IndexDef], sizes: Mapping[IndexDef, int], ev: _Eval, 
                 if s.table == i.table and s.columns[0] not in i.columns and j in known and j not in x:
                     moves.append((i, j, sizes[j] - sizes[i]))
         moves = [m for m in moves if opt.budget_bytes is None or used + m[2] <= opt.budget_bytes]
-        now = {qid: predict(qid, x) for qid in configs}
+        cov_x = _covered(x)
+        now = {qid: predict(qid, x, cov_x) for qid in configs}
         scored = []
         for old, new, extra in moves:
             cfg = ((x - {old}) if old is not None else x) | {new}
             qids = set(by_index.get(new, ())) | set(by_index.get(old, ()) if old is not None else ())
-            gain = sum(weights[q] * (now[q] - predict(q, cfg)) for q in qids)
+            cov = _covered(cfg)
+            gain = sum(weights[q] * (now[q] - predict(q, cfg, cov)) for q in qids)
             if gain > 0:
                 scored.append((gain / max(extra, 1), old, new, extra, cfg))
         scored.sort(key=lambda m: -m[0])
@@ -413,12 +451,13 @@ def _swap(x: set[IndexDef], total: float, pool: Sequence[IndexDef], sizes: Mappi
             for i in k:
                 by_index.setdefault(i, set()).add(qid)
 
-    def predict(qid: str, cfg: set[IndexDef]) -> float:
-        return _predict(configs[qid], base[qid], cfg)
+    def predict(qid: str, cfg: set[IndexDef], cov: frozenset[IndexDef] | None = None) -> float:
+        return _predict(configs[qid], base[qid], cfg, cov)
 
     for _ in range(rounds):
         used = sum(sizes[i] for i in x)
-        now = {qid: predict(qid, x) for qid in configs}
+        cov_x = _covered(x)
+        now = {qid: predict(qid, x, cov_x) for qid in configs}
         scored = []
         for i in x:
             for j in pool:
@@ -426,7 +465,9 @@ def _swap(x: set[IndexDef], total: float, pool: Sequence[IndexDef], sizes: Mappi
                         opt.budget_bytes is not None and used - sizes[i] + sizes[j] > opt.budget_bytes):
                     continue
                 cfg = (x - {i}) | {j}
-                gain = sum(weights[q] * (now[q] - predict(q, cfg)) for q in by_index[j] | by_index.get(i, set()))
+                cov = _covered(cfg)
+                gain = sum(weights[q] * (now[q] - predict(q, cfg, cov))
+                           for q in by_index[j] | by_index.get(i, set()))
                 if gain > 0:
                     scored.append((gain, cfg))
         scored.sort(key=lambda m: -m[0])
@@ -454,14 +495,16 @@ class _Surrogate:
                         for j in indexes}
 
     def per_query(self, cfg: set[IndexDef]) -> dict[str, float]:
-        return {qid: _predict(cs, self.base[qid], cfg) for qid, cs in self.configs.items()}
+        cov = _covered(cfg)
+        return {qid: _predict(cs, self.base[qid], cfg, cov) for qid, cs in self.configs.items()}
 
     def delta(self, now: Mapping[str, float], cfg: set[IndexDef], changed: Iterable[IndexDef]) -> float:
         """Predicted weighted cost of ``cfg`` minus that of the set ``now`` was computed for."""
         qids: set[str] = set()
         for j in changed:
             qids |= self.affects.get(j, set())
-        return sum(self.w[q] * (_predict(self.configs[q], self.base[q], cfg) - now[q]) for q in qids)
+        cov = _covered(cfg)
+        return sum(self.w[q] * (_predict(self.configs[q], self.base[q], cfg, cov) - now[q]) for q in qids)
 
 
 def _refill(cfg: set[IndexDef], room: int, pool: Sequence[IndexDef], sizes: Mapping[IndexDef, int],
