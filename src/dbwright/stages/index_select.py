@@ -51,6 +51,7 @@ class SelectOptions:
     fill: bool = True
     greedy: bool = True  # also run a greedy-with-interactions pass (Extend-like) and keep the better
     max_width: int = 2
+    size_scale: float = 1.0  # sizes are measured on a sample this much smaller (for messages only)
     complete: bool = True  # one more solve with what each query would add on top of the picks
     top: int = 5  # moves per greedy step (and swaps) costed by the planner
     explore: bool = False  # also cost each query with all its candidates, and minus each used one
@@ -638,6 +639,10 @@ def _drop_trivial(x: set[IndexDef], ev: _Eval, base: Mapping[str, float], opt: S
     return x
 
 
+def _mb(b: float, opt: SelectOptions) -> str:
+    return f"{b / opt.size_scale / 1e6:.1f} MB"
+
+
 def _pct(v: float) -> str:
     return f"{v:.1f}%" if abs(v) >= 0.1 else f"{v:.2g}%"
 
@@ -669,6 +674,9 @@ def _verdicts(sel: Selection, reads: Sequence[Query], cands: Mapping[str, Sequen
             cover = next((c for c in chosen if c.prefix_covers(i)), None)
             if cover is not None:
                 v = Verdict(i, "redundant", f"picked index {cover.key} covers it", size, gain, qs)
+            elif opt.budget_bytes is not None and size > opt.budget_bytes:
+                v = Verdict(i, "budget", f"{_mb(size, opt)} alone exceeds the {_mb(opt.budget_bytes, opt)} budget",
+                            size, gain, qs)
             elif gain <= 0:
                 v = Verdict(i, "little-gain", "no plan gets cheaper with it alone", size, 0.0, qs)
             elif maint.get(i, 0.0) >= gain:
@@ -680,7 +688,7 @@ def _verdicts(sel: Selection, reads: Sequence[Query], cands: Mapping[str, Sequen
             elif opt.max_indexes is not None and len(chosen) >= opt.max_indexes:
                 v = Verdict(i, "max-indexes", f"the {opt.max_indexes}-index limit is reached", size, gain, qs)
             elif budget_left is not None and size > budget_left:
-                v = Verdict(i, "budget", f"{size / 1e6:.1f} MB does not fit the {budget_left / 1e6:.1f} MB left; "
+                v = Verdict(i, "budget", f"{_mb(size, opt)} does not fit the {_mb(budget_left, opt)} left; "
                             "the picks save more per MB", size, gain, qs)
             else:
                 v = Verdict(i, "little-gain", "with the picks in place it adds too little", size, gain, qs)

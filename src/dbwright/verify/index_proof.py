@@ -125,7 +125,7 @@ def plan_with_planner(conn: Any, queries_sql: Sequence[dict[str, Any]], budget_b
     # at full size — is scaled the same way before it is weighed against read gains.
     maint = {t: c * scale for t, c in maintenance(write_rates).items()}
     opt = SelectOptions(budget_bytes=int(budget_bytes * scale) if budget_bytes else None, max_indexes=max_indexes,
-                        maintenance=maint)
+                        maintenance=maint, size_scale=scale)
     progress(f"indexes: costing {len(queries)} queries with HypoPG")
     t0 = time.perf_counter()
     sel, oracle = advise_on_connection(conn, queries, rows, opt, existing=[e[0] for e in existing.values()],
