@@ -33,7 +33,7 @@ INSTALL_HINT = {"postgresql": "install postgresql-15 (Debian) to verify on Postg
 
 # Further checks that reuse the sandbox: "module:function" taking (ctx, engine_name, box, url) and
 # returning a JSON-able dict (or None to say "not applicable").
-EXTRA_CHECKS: tuple[str, ...] = ()
+EXTRA_CHECKS: tuple[str, ...] = ("dbwright.verify.index_proof:design_check", "dbwright.verify.throughput:check")
 
 Progress = Callable[[str], None]
 
