@@ -143,7 +143,7 @@ def _unique_cols(table: sa.Table) -> set[str]:
     for ix in table.indexes:
         if ix.unique:
             for e in ix.expressions:
-                for c in getattr(e, "base_columns", None) or _columns_in(e):
+                for c in _columns_in(e):
                     if c.name != "tenant_id":
                         out.add(c.name)
     return out
@@ -159,9 +159,8 @@ def _unique_sets(table: sa.Table) -> list[tuple[str, ...]]:
     sets += [tuple(c.name for c in u.columns) for u in table.constraints if isinstance(u, sa.UniqueConstraint)]
     for ix in table.indexes:
         if ix.unique:
-            cols = [getattr(e, "name", None) for e in ix.expressions]
-            if all(cols):
-                sets.append(tuple(str(c) for c in cols))
+            if all(isinstance(e, sa.Column) for e in ix.expressions):
+                sets.append(tuple(str(e.name) for e in ix.expressions))
             else:  # expression index such as lower(email): guard the underlying columns
                 base = [c.name for e in ix.expressions for c in _columns_in(e)]
                 sets.append(tuple(base))
