@@ -160,7 +160,7 @@ def _unique_sets(table: sa.Table) -> list[tuple[str, ...]]:
     for ix in table.indexes:
         if ix.unique:
             if all(isinstance(e, sa.Column) for e in ix.expressions):
-                sets.append(tuple(str(e.name) for e in ix.expressions))
+                sets.append(tuple(str(getattr(e, "name", e)) for e in ix.expressions))
             else:  # expression index such as lower(email): guard the underlying columns
                 base = [c.name for e in ix.expressions for c in _columns_in(e)]
                 sets.append(tuple(base))
