@@ -23,10 +23,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from dbwright.stages.index_candidates import covered_by
+from dbwright.stages.index_mip import solve_mip
 from dbwright.stages.index_model import IndexDef, Query, Verdict
+from dbwright.stages.index_verdicts import verdicts
 
 Config = frozenset[IndexDef]
 
@@ -75,80 +77,6 @@ class Selection:
     @property
     def relative_cost(self) -> float:
         return self.cost / self.base if self.base else 1.0
-
-
-def _solve(queries: Sequence[Query], base: Mapping[str, float], configs: Mapping[str, Mapping[Config, float]],
-           sizes: Mapping[IndexDef, int], opt: SelectOptions, maint: Mapping[IndexDef, float]) -> set[IndexDef]:
-    import highspy
-    import numpy as np
-
-    idxs = sorted({i for cs in configs.values() for c in cs for i in c})
-    if not idxs:
-        return set()
-    col = {i: k for k, i in enumerate(idxs)}
-    h = _new_highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", opt.mip_time_limit)
-    h.setOptionValue("mip_rel_gap", 1e-3)
-    h.setOptionValue("mip_heuristic_effort", 0.2)
-    h.setOptionValue("presolve", "off")
-    inf = highspy.kHighsInf
-    n = len(idxs)
-    h.addVars(n, np.zeros(n), np.ones(n))
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
-    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array([maint.get(i, 0.0) for i in idxs]))
-    nxt = n
-    weights = {q.qid: q.weight for q in queries}
-    min_gain = 1e-5 * sum(weights[q.qid] * base[q.qid] for q in queries)
-    for qid, cs in configs.items():
-        row: list[int] = []
-        for c, cost in cs.items():
-            gain = weights[qid] * (base[qid] - cost)
-            if gain <= min_gain or not c:
-                continue
-            h.addVar(0.0, 1.0)
-            h.changeColCost(nxt, -gain)
-            for i in c:
-                h.addRow(-inf, 0.0, 2, np.array([nxt, col[i]], dtype=np.int32), np.array([1.0, -1.0]))
-            row.append(nxt)
-            nxt += 1
-        if row:
-            h.addRow(-inf, 1.0, len(row), np.array(row, dtype=np.int32), np.ones(len(row)))
-    allx = np.arange(n, dtype=np.int32)
-    if opt.budget_bytes is not None:
-        h.addRow(-inf, float(opt.budget_bytes) / 1e6, n, allx, np.array([sizes[i] / 1e6 for i in idxs]))
-    if opt.max_indexes is not None:
-        h.addRow(-inf, float(opt.max_indexes), n, allx, np.ones(n))
-    h.run()
-    x = h.getSolution().col_value
-    return {i for i in idxs if x[col[i]] > 0.5}
-
-
-_highs: Any = None
-
-
-def _new_highs() -> Any:
-    """One HiGHS instance per process, cleared per model (its start-up costs more than our solves);
-    its one-time banner goes to /dev/null (stdout may carry --json output)."""
-    global _highs
-    import os
-    import sys
-
-    import highspy
-
-    if _highs is None:
-        sys.stdout.flush()
-        saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(null, 1)
-            _highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-            os.close(null)
-    _highs.clearModel()
-    _highs.clearSolver()
-    return _highs
 
 
 class _Eval:
@@ -269,7 +197,7 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
         best, best_total = ratio_fill, t_fill
     seen: list[set[IndexDef]] = []
     for _ in range(opt.rounds):
-        x = _solve(reads, base, _prune(configs), sizes, opt, maint)
+        x = solve_mip(reads, base, _prune(configs), sizes, opt, maint)
         if x in seen:
             break
         seen.append(x)
@@ -299,7 +227,7 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
                 if extra:
                     c, used = oracle.cost(q, [*best, *extra])
                     note(q.qid, used, c)
-            x = _solve(reads, base, _prune(configs), sizes, opt, maint)
+            x = solve_mip(reads, base, _prune(configs), sizes, opt, maint)
             if x and x != best:
                 t_x = ev.total(x)
                 if t_x < best_total:
@@ -315,7 +243,7 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
                     cost=sum(by_id[qid].weight * c for qid, (c, _) in per.items()),
                     sizes={i: sizes[i] for i in universe},
                     per_query={qid: (base[qid], c, sorted(u)) for qid, (c, u) in per.items()})
-    sel.verdicts = _verdicts(sel, reads, cands, redundant, single, ev, opt, maint) if opt.explain else []
+    sel.verdicts = verdicts(sel, reads, cands, redundant, single, ev, opt, maint) if opt.explain else []
     sel.seconds = time.perf_counter() - t0
     return sel
 
@@ -637,60 +565,3 @@ def _drop_trivial(x: set[IndexDef], ev: _Eval, base: Mapping[str, float], opt: S
             continue
         x, total = x - {i}, without
     return x
-
-
-def _mb(b: float, opt: SelectOptions) -> str:
-    return f"{b / opt.size_scale / 1e6:.1f} MB"
-
-
-def _pct(v: float) -> str:
-    return f"{v:.1f}%" if abs(v) >= 0.1 else f"{v:.2g}%"
-
-
-def _verdicts(sel: Selection, reads: Sequence[Query], cands: Mapping[str, Sequence[IndexDef]],
-              redundant: Mapping[IndexDef, IndexDef], single: Mapping[IndexDef, float], ev: _Eval,
-              opt: SelectOptions, maint: Mapping[IndexDef, float]) -> list[Verdict]:
-    chosen = set(sel.chosen)
-    out: list[Verdict] = []
-    with_all = ev.total(chosen)
-    for i in sel.chosen:
-        without = ev.total(chosen - {i})
-        qs = [qid for qid, (_, _, used) in sel.per_query.items() if i in used]
-        out.append(Verdict(i, "picked", f"saves {_pct(100 * (without - with_all) / max(sel.base, 1e-9))} of the "
-                           f"workload cost given the other picks; used by {', '.join(qs) or 'no plan'}",
-                           sel.sizes[i], without - with_all, qs))
-    for i, e in redundant.items():
-        out.append(Verdict(i, "redundant", f"existing index {e.key} already serves it"))
-    budget_left = (opt.budget_bytes - sel.size_bytes) if opt.budget_bytes is not None else None
-    done = {v.index for v in out}
-    for cs in cands.values():
-        for i in cs:
-            if i in done:
-                continue
-            done.add(i)
-            qs = [q.qid for q in reads if i in cands[q.qid]]
-            gain = single.get(i, 0.0)
-            size = sel.sizes.get(i, 0)
-            cover = next((c for c in chosen if c.prefix_covers(i)), None)
-            if cover is not None:
-                v = Verdict(i, "redundant", f"picked index {cover.key} covers it", size, gain, qs)
-            elif opt.budget_bytes is not None and size > opt.budget_bytes:
-                v = Verdict(i, "budget", f"{_mb(size, opt)} alone exceeds the {_mb(opt.budget_bytes, opt)} budget",
-                            size, gain, qs)
-            elif gain <= 0:
-                v = Verdict(i, "little-gain", "no plan gets cheaper with it alone", size, 0.0, qs)
-            elif maint.get(i, 0.0) >= gain:
-                v = Verdict(i, "write-cost", f"maintenance {maint[i]:.1f} ≥ read gain {gain:.1f} (cost units)",
-                            size, gain, qs)
-            elif gain < opt.min_gain * sel.base:
-                v = Verdict(i, "little-gain", f"alone saves {100 * gain / max(sel.base, 1e-9):.2f}% of the "
-                            "workload cost", size, gain, qs)
-            elif opt.max_indexes is not None and len(chosen) >= opt.max_indexes:
-                v = Verdict(i, "max-indexes", f"the {opt.max_indexes}-index limit is reached", size, gain, qs)
-            elif budget_left is not None and size > budget_left:
-                v = Verdict(i, "budget", f"{_mb(size, opt)} does not fit the {_mb(budget_left, opt)} left; "
-                            "the picks save more per MB", size, gain, qs)
-            else:
-                v = Verdict(i, "little-gain", "with the picks in place it adds too little", size, gain, qs)
-            out.append(v)
-    return out
