@@ -86,19 +86,10 @@ class RestoredMaria:
         self.run.wait_for(up, 120, "the restored MariaDB to accept connections", 0.05)
 
     def connect(self, database: str | None = None) -> Any:
-        import pymysql
-
-        return pymysql.connect(unix_socket=str(self.sock), user="root", database=database, autocommit=True)
+        return mariadb.connect_socket(self.sock, database)
 
     def scalar(self, sql: str, database: str | None = None) -> Any:
-        conn = self.connect(database)
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-                row = cur.fetchone()
-                return row[0] if row else None
-        finally:
-            conn.close()
+        return mariadb.scalar_socket(self.sock, sql, database)
 
     def log_tail(self) -> str:
         with contextlib.suppress(OSError):

@@ -36,6 +36,24 @@ def available() -> bool:
     return _bin("mariadbd") is not None and _bin("mariadb-install-db") is not None
 
 
+def connect_socket(sock: str | Path, database: str | None = None) -> Any:
+    """An autocommit root connection over a server's unix socket."""
+    import pymysql
+
+    return pymysql.connect(unix_socket=str(sock), user="root", database=database, autocommit=True)
+
+
+def scalar_socket(sock: str | Path, sql: str, database: str | None = None) -> Any:
+    conn = connect_socket(sock, database)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            row = cur.fetchone()
+            return row[0] if row else None
+    finally:
+        conn.close()
+
+
 class MariaDBInstance:
     """A throwaway MariaDB server. ``extra`` lines go into the [mysqld] section."""
 
@@ -91,19 +109,10 @@ class MariaDBInstance:
         raise RuntimeError(f"MariaDB did not start: {log}")
 
     def connect(self, database: str | None = None) -> Any:
-        import pymysql
-
-        return pymysql.connect(unix_socket=str(self.sock), user="root", database=database, autocommit=True)
+        return connect_socket(self.sock, database)
 
     def scalar(self, sql: str, database: str | None = None) -> Any:
-        conn = self.connect(database)
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-                row = cur.fetchone()
-                return row[0] if row else None
-        finally:
-            conn.close()
+        return scalar_socket(self.sock, sql, database)
 
     def execute(self, sql: str, database: str | None = None) -> None:
         conn = self.connect(database)
