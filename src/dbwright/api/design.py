@@ -71,7 +71,7 @@ def design_spec(spec: Spec, options: DesignOptions | None = None) -> Design:
 def design(path: str | Path, out_dir: str | Path | None = None, options: DesignOptions | None = None,
            force: bool = False, progress: Callable[[str], None] = lambda _m: None) -> DesignResult:
     """Design a spec, verify it on real engines and (with ``out_dir``) write the package."""
-    from dbwright.render.package import prepare_dir, write_package
+    from dbwright.render.package import write_package
     from dbwright.verify.run import verify_design
 
     opts = options or DesignOptions()
@@ -89,10 +89,9 @@ def design(path: str | Path, out_dir: str | Path | None = None, options: DesignO
     result = DesignResult(design_, out, verification=report)
     if out is not None:
         erd_on = opts.erd if opts.erd is not None else bool(loaded.spec.outputs.get("erd"))
-        prepare_dir(out, force)
         areas = {n: e.subject_area for n, e in loaded.spec.entities.items()}
         result.files = write_package(out, design_, ctx.options["metadata_by_dialect"], report, erd_on, areas,
-                                     str(path), force=True)
+                                     str(path), force=force)
     return result
 
 
