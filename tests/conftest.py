@@ -16,8 +16,7 @@ import pytest
 from dbwright.engines import mariadb, postgresql
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-CORPORA = SHARED / "corpora"
+CORPORA = ROOT / "tests" / "corpora"  # data copied from ../shared/corpora (see its README)
 EXAMPLES = ROOT / "examples"
 _counter = itertools.count()
 
@@ -62,6 +61,5 @@ def maria_db(maria: mariadb.MariaDBInstance) -> Iterator[str]:
 
 @pytest.fixture
 def corpora() -> Path:
-    if not CORPORA.exists():
-        pytest.skip("../shared/corpora not present beside the checkout")
+    assert CORPORA.is_dir(), f"{CORPORA} is part of the repository"
     return CORPORA

@@ -1,4 +1,4 @@
-"""Every known-answer case of ../shared/corpora/normalization passes, checked independently here."""
+"""Every known-answer case of tests/corpora/normalization passes, checked independently here."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dbwright.theory.fd import all_minimal_covers, closure, equivalent, is_minim
 from dbwright.theory.keys import candidate_keys
 from dbwright.theory.normal_forms import is_3nf_relation, is_bcnf_relation, normal_form
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "normalization"
+CORPUS = Path(__file__).resolve().parent / "corpora" / "normalization"
 
 
 def _cases() -> list[dict]:

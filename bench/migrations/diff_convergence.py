@@ -1,6 +1,6 @@
 """Diff convergence on schema-pair corpora: load old, apply dbwright's plan, compare with new.
 
-    python bench/migrations/diff_convergence.py --cases ../shared/corpora/migrations/diff/pgschema --json
+    python bench/migrations/diff_convergence.py --cases tests/corpora/migrations/diff/pgschema --json
 
 A case folder holds ``a.sql``/``b.sql`` (migra layout) or ``old.sql``/``new.sql`` (+ ``setup.sql``,
 pgschema layout). Per case: throwaway databases A and B, dbwright diffs A → B, the ops are applied

@@ -1,6 +1,6 @@
 """Lint wall time on the squawk corpus: dbwright vs squawk-cli (PyPI), side by side.
 
-    python bench/migrations/lint_time.py --cases ../shared/corpora/migrations/lint/squawk_cases.jsonl --json
+    python bench/migrations/lint_time.py --cases tests/corpora/migrations/lint/squawk_cases.jsonl --json
 
 Every SQL string of the corpus becomes one file. Each tool lints all files in one process (CLI
 start-up included), repeated ``--repeat`` times; the best run counts. dbwright's in-process time

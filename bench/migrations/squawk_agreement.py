@@ -1,6 +1,6 @@
 """Agreement of dbwright's migration lint with squawk's rule tests, per rule.
 
-    python bench/migrations/squawk_agreement.py --cases ../shared/corpora/migrations/lint/squawk_cases.jsonl --json
+    python bench/migrations/squawk_agreement.py --cases tests/corpora/migrations/lint/squawk_cases.jsonl --json
 
 For each case: lint ``sql`` (and every ``more_sql``) with the case's ``pg_version`` /
 ``assume_in_transaction``; ``err`` agrees when a mapped MIG rule fires, ``ok`` when none does.

@@ -1,6 +1,6 @@
 """Speed of dbwright.theory vs PyPI ``functional-dependencies`` 1.3.0, same inputs, side by side.
 
-Run: ``.venv/bin/python bench/normalization/bench_fd.py [--corpus ../shared/corpora/normalization]``
+Run: ``.venv/bin/python bench/normalization/bench_fd.py [--corpus tests/corpora/normalization]``
 (needs ``pip install functional-dependencies==1.3.0``, in the ``bench`` extra).
 
 Operations both libraries have: attribute closure (of every single attribute), a minimal cover
@@ -105,7 +105,7 @@ def run(corpus: Path) -> dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "normalization")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpora" / "normalization")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     result = run(args.corpus)
