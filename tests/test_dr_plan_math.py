@@ -21,9 +21,11 @@ def test_restore_phases_sum_and_measured_copy_rate() -> None:
 
 
 def test_restore_defaults_within_25_percent_of_measured_restores() -> None:
-    # Calibration run: 991.4 MB of less compressible data, restore 5.67 s + start → promoted 2.11 s.
-    p = recovery.predict_restore(991.4e6)
-    assert abs(p.total_s - (5.67 + 2.11)) / (5.67 + 2.11) < 0.25
+    # Drill restores of 0.31 GB under the sync + cold-repository protocol, none of them the calibration
+    # run (bench/dr/README.md): 1.62, 1.76, 1.82 s (load avg 2-4) and 1.45 s (quiet host, load avg 0.4).
+    p = recovery.predict_restore(0.31e9)
+    for measured in (1.62, 1.76, 1.82, 1.45):
+        assert abs(measured - p.total_s) / p.total_s < 0.25
     # DRILL-RECIPES 5.1 on pgbench data: 307 MB restored + replayed/promoted in 2.43 s.
     q = recovery.predict_restore(307e6, recovery.RESTORE_THROUGHPUT_PGBENCH_BPS, startup_s=0.64)
     assert abs(q.total_s - 2.43) / 2.43 < 0.25

@@ -5,7 +5,7 @@
 For each size the pitr drill loads that much ``load_filler`` data (half random bytes, half hex
 text: compresses ~1.4× in the repository, unlike pgbench's 10–20×), takes full/diff/incr backups
 under a writer, restores to a target time and compares each phase with ``predict_restore`` fed
-with the calibrated throughput (``dbwright.drills.calibration``, measured on a separate 1 GB run).
+with the calibrated throughput (``dbwright.theory.recovery``, measured on a separate 1 GB run).
 It then restores the same set again by hand (``pgbackrest restore`` + ``pg_ctl start`` until
 promoted, no checks) to give the drill's overhead. Prints ratios; exits 1 when a ratio is outside
 ±25% or a commit check fails.

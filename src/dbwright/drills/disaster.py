@@ -20,7 +20,6 @@ import shutil
 import time
 from typing import Any
 
-from dbwright.drills import calibration
 from dbwright.drills.common import DrillError, DrillRun, iso, now, ratio
 from dbwright.drills.pgsetup import (
     Repo,
@@ -37,6 +36,7 @@ from dbwright.drills.pgsetup import (
     wal_bytes_written,
 )
 from dbwright.engines import process
+from dbwright.theory import recovery
 from dbwright.theory.recovery import predict_restore
 
 VARIANTS = ("async", "sync")
@@ -86,7 +86,7 @@ def _variant(run: DrillRun, variant: str, scale_mb: float, write_s: float, archi
     shutil.rmtree(cluster.data, ignore_errors=True)
     prediction = predict_restore(size, restore_throughput_bps=throughput,
                                  wal_bytes_to_replay=max(0, wal_at_kill - wal0),
-                                 startup_s=calibration.STARTUP_S)
+                                 startup_s=recovery.STARTUP_S)
 
     restored = Restored(run, cluster.ids, cluster.bindir, name=f"restore-{variant}")
     phases: dict[str, float] = {}
@@ -159,7 +159,7 @@ def run_disaster(mode: str | None = None, scale_mb: float = 16, write_s: float =
     variants = VARIANTS if mode is None else (mode,)
     if any(v not in VARIANTS for v in variants):
         raise DrillError(f"disaster mode is one of {', '.join(VARIANTS)}")
-    throughput = restore_throughput_bps or calibration.RESTORE_THROUGHPUT_BPS
+    throughput = restore_throughput_bps or recovery.RESTORE_THROUGHPUT_BPS
     with DrillRun("disaster", timeout_s=timeout_s, keep=keep) as run:
         if on_run:
             on_run(run)
@@ -179,7 +179,7 @@ def run_disaster(mode: str | None = None, scale_mb: float = 16, write_s: float =
         "acked_lost_by_variant": {r["variant"]: r["acked_lost"] for r in results},
         "predicted": main["predicted"],
         "measured": main["measured"],
-        "throughput_source": calibration.RESTORE_THROUGHPUT_SOURCE if restore_throughput_bps is None else "given",
+        "throughput_source": recovery.RESTORE_THROUGHPUT_SOURCE if restore_throughput_bps is None else "given",
         "run_dir": run_dir,
         "kept": keep,
         "pids": pids,

@@ -14,7 +14,6 @@ import os
 import time
 from typing import Any
 
-from dbwright.drills import calibration
 from dbwright.drills.common import DrillError, DrillRun, evict_cache, host_load, iso, now, ratio
 from dbwright.drills.pgsetup import (
     Repo,
@@ -30,6 +29,7 @@ from dbwright.drills.pgsetup import (
     wait_archived,
     wal_bytes_written,
 )
+from dbwright.theory import recovery
 from dbwright.theory.recovery import REPLAY_RATE_BPS, predict_restore
 
 
@@ -37,7 +37,7 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
              process_max: int = 2, restore_throughput_bps: float | None = None,
              compare_raw: bool = False, on_run: Any = None) -> dict[str, Any]:
     """Run the drill; returns the result dict (see module doc). ``on_run(run)`` sees the DrillRun."""
-    throughput = restore_throughput_bps or calibration.RESTORE_THROUGHPUT_BPS
+    throughput = restore_throughput_bps or recovery.RESTORE_THROUGHPUT_BPS
     events: list[dict[str, Any]] = []
 
     def mark(name: str, t0: float, t1: float | None = None) -> None:
@@ -96,7 +96,7 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
         wal_bytes = max(0, wal_at_target - wal_at_backup[chosen["type"]])
         prediction = predict_restore(size, restore_throughput_bps=throughput, wal_bytes_to_replay=wal_bytes,
                                      replay_rate_bps=REPLAY_RATE_BPS,
-                                     startup_s=calibration.STARTUP_S)
+                                     startup_s=recovery.STARTUP_S)
 
         # --- the restore, phase by phase ---
         # The backups just wrote GBs to the same disk; flush them so the restore is timed alone (a
@@ -187,8 +187,8 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
             "predicted": {"rto_s": round(prediction.total_s, 3),
                           "phases": {k: round(v, 3) for k, v in prediction.phases.items()},
                           "formula": prediction.formula, "inputs": prediction.inputs,
-                          "startup_source": calibration.STARTUP_SOURCE,
-                          "throughput_source": (calibration.RESTORE_THROUGHPUT_SOURCE
+                          "startup_source": recovery.STARTUP_SOURCE,
+                          "throughput_source": (recovery.RESTORE_THROUGHPUT_SOURCE
                                                 if restore_throughput_bps is None else "given")},
             "measured": {"rto_s": round(measured_total, 3),
                          "phases": {k: round(v, 3) for k, v in phases.items()}},

@@ -225,10 +225,9 @@ def restore_throughput(spec: Spec) -> dict[str, Any]:
                      "spec")
     return cited(recovery.RESTORE_THROUGHPUT_BPS, "B/s",
                  "pgBackRest 2.45 effective restore throughput (restore + startup fsync), process-max=2, zst, "
-                 "on data that compresses like real tables: 991 MB → 132.5 MB/s, disk-bound at 137 MB/s; "
-                 "your hardware differs — give dr.restore_throughput or run `dbwright drill pitr`",
-                 "measured by the pitr drill calibration on a 2-core Debian 12 VM, PostgreSQL 15 "
-                 "(src/dbwright/drills/calibration.py, bench/dr)")
+                 "on data that compresses like real tables; your hardware differs — give "
+                 "dr.restore_throughput or measure it with `dbwright drill pitr`",
+                 recovery.RESTORE_THROUGHPUT_SOURCE + " (theory/recovery.py, bench/dr)")
 
 
 # Assumption: a logical error (bad deploy, DELETE without WHERE) is noticed within an hour.
