@@ -78,7 +78,7 @@ def _advise_spec(path: Path, workload: str | Path | None, budget: int | None, ma
         if not cluster.has_extension("hypopg"):
             return _skipped(section, "HypoPG is not installed (postgresql-15-hypopg)")
         return prove_indexes(section, cluster, ctx.metadata, budget_bytes=budget, max_indexes=max_indexes,
-                             execute=execute, cap=cap, progress=progress)
+                             execute=execute, cap=cap, progress=progress, locate=ctx.positions.locate)
 
 
 def _rule_section(ctx: Any, workload: str | Path | None) -> Section:
@@ -111,7 +111,7 @@ def _rule_section(ctx: Any, workload: str | Path | None) -> Section:
         p = PlanInput(queries=queries, selection=sel, existing=existing,
                       budget_bytes=ctx.options.get("index_budget_bytes"),
                       max_indexes=ctx.options.get("index_max_indexes"), problems=wl.problems,
-                      write_rates=wl.write_rates)
+                      write_rates=wl.write_rates, own_schema=True)
     if p is None:
         raise DbwrightError("the spec has no read access patterns to plan indexes for (add access_patterns, "
                             "or pass --workload FILE)")

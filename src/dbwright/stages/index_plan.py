@@ -43,6 +43,7 @@ class PlanInput:
     write_rates: dict[str, float] = field(default_factory=dict)
     proof: dict[str, Any] | None = None
     live: bool = False  # a real database: index usage counters mean something
+    own_schema: bool = False  # the existing indexes are the design's own (a spec), not a user's database
 
 
 def existing_from_metadata(md: sa.MetaData) -> list[Existing]:
@@ -68,7 +69,7 @@ def existing_from_metadata(md: sa.MetaData) -> list[Existing]:
 
 
 def _mb(b: float) -> str:
-    return f"{b / 1e6:.1f} MB"
+    return f"{b / 1e9:.1f} GB" if b >= 10e9 else f"{b / 1e6:.1f} MB"
 
 
 def _ddl(idx: IndexDef) -> dict[str, dict[str, str | None]]:
@@ -128,7 +129,7 @@ def build_section(p: PlanInput, locate: Any = None) -> Section:
                             "cost_after": round(after, 2), "indexes": [i.key for i in used]})
     drop_rows = drops(p.existing, sel, p.live)
     data: dict[str, Any] = {
-        "mode": p.mode, "budget_bytes": p.budget_bytes, "max_indexes": p.max_indexes,
+        "mode": p.mode, "own_schema": p.own_schema, "budget_bytes": p.budget_bytes, "max_indexes": p.max_indexes,
         "size_bytes": int(size), "relative_cost": round(sel.relative_cost, 5),
         "picks": picks, "rejections": rejects, "drops": drop_rows, "queries": queries,
         "problems": p.problems, "write_rates": p.write_rates, "size_scale": scale,
@@ -166,13 +167,21 @@ def build_section(p: PlanInput, locate: Any = None) -> Section:
                       Evidence.formula(f"{unit} saved per second of workload", round(r["benefit"], 2),
                                        queries=r["queries"])]))
     loc = locate(("access_patterns",)) if locate else Location()
-    findings = [Finding("IDX001", Severity.WARNING, f"drop index {d['name']} on {d['table']}: {d['reason']}", loc,
-                        remediation=d["ddl"]["postgresql"]) for d in drop_rows]
+    if p.own_schema:
+        # The schema stage's own index (e.g. the one leading a foreign key) that a recommended, longer
+        # index now covers: the design replaces it — information, not a problem in the user's input.
+        findings = [Finding("IDX003", Severity.INFO, f"{d['name']} on {d['table']} is superseded: {d['reason']}, "
+                            "which serves the same lookups; the index plan drops it", loc,
+                            remediation=d["ddl"]["postgresql"]) for d in drop_rows]
+    else:
+        findings = [Finding("IDX001", Severity.WARNING, f"drop index {d['name']} on {d['table']}: {d['reason']}",
+                            loc, remediation=d["ddl"]["postgresql"]) for d in drop_rows]
     findings += [Finding("IDX002", Severity.INFO, f"workload: {msg}", loc) for msg in p.problems]
     proof = data["proof"]
     summary = (f"{len(picks)} index(es) ({_mb(size)}) cut the workload's {unit} to "
                f"{100 * sel.relative_cost:.1f}%; {len(rejects)} candidate(s) rejected with reasons; "
-               f"{len(drop_rows)} existing index(es) to drop; planner proof: "
+               + (f"{len(drop_rows)} schema index(es) superseded; " if p.own_schema else
+                  f"{len(drop_rows)} existing index(es) to drop; ") + "planner proof: "
                f"{'done' if proof.get('status') == 'proved' else 'skipped (' + str(proof.get('reason')) + ')'}.")
     return Section("indexes", "Indexes", summary=summary, decisions=decisions, findings=findings, data=data)
 

@@ -39,7 +39,8 @@ def plan_input(ctx: DesignContext) -> PlanInput | None:
                                        maintenance=maintenance(wl.write_rates)),
                          existing=[e.index for e in existing])
     return PlanInput(queries=wl.queries, selection=sel, existing=existing, budget_bytes=budget,
-                     max_indexes=max_idx, mode="rule", problems=wl.problems, write_rates=wl.write_rates)
+                     max_indexes=max_idx, mode="rule", problems=wl.problems, write_rates=wl.write_rates,
+                     own_schema=True)
 
 
 def run(ctx: DesignContext) -> Section | None:

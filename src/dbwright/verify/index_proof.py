@@ -159,7 +159,7 @@ def _per_query(sel: Selection, oracle: WhatIf, queries: Sequence[Query]) -> list
 def prove_indexes(section: Section, cluster: Any, md: sa.MetaData, *, budget_bytes: int | None = None,
                   max_indexes: int | None = None, execute: bool = False, cap: int = 20000,
                   database: str = "dbwright_indexes", progress: Progress = lambda _m: None,
-                  keep_database: bool = False) -> Section:
+                  keep_database: bool = False, locate: Any = None) -> Section:
     """Re-plan ``section`` (from the ``indexes`` stage) with the planner of a running cluster.
 
     Shares the caller's sandbox (``dbwright design`` passes its verification cluster): creates one
@@ -178,7 +178,8 @@ def prove_indexes(section: Section, cluster: Any, md: sa.MetaData, *, budget_byt
     finally:
         if not keep_database:
             cluster.drop_database(database)
-    return build_section(p)
+    p.own_schema = bool(data.get("own_schema"))
+    return build_section(p, locate)
 
 
 def design_check(ctx: Any, name: str, box: Any, url: str) -> dict[str, Any] | None:
@@ -194,7 +195,9 @@ def design_check(ctx: Any, name: str, box: Any, url: str) -> dict[str, Any] | No
     if not box.has_extension("hypopg"):
         section.data["proof"] = {"status": "skipped", "reason": "HypoPG is not installed (postgresql-15-hypopg)"}
         return {"status": "skipped"}
-    proved = prove_indexes(section, box, ctx.metadata, progress=lambda _m: None)
+    positions = getattr(ctx, "positions", None)
+    proved = prove_indexes(section, box, ctx.metadata, progress=lambda _m: None,
+                           locate=positions.locate if positions is not None else None)
     section.summary, section.decisions = proved.summary, proved.decisions
     section.findings, section.data = proved.findings, proved.data
     proof = proved.data.get("proof", {})

@@ -48,7 +48,7 @@ def render_markdown(section: Section) -> str:
                   table(["candidate", "reason", "detail"],
                         [[r["key"], r["reason"], r["detail"]] for r in d["rejections"]]), ""]
     if d["drops"]:
-        parts += ["### Existing indexes to drop", "",
+        parts += ["### Schema indexes superseded" if d.get("own_schema") else "### Existing indexes to drop", "",
                   table(["index", "table", "why", "statement"],
                         [[x["name"], x["table"], x["reason"], x["ddl"]["postgresql"]] for x in d["drops"]]), ""]
     parts += ["### Proof", "", *_proof(d)]
