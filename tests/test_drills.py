@@ -179,3 +179,31 @@ def test_timelines_draw_failover_and_history() -> None:
     assert svg.startswith("<svg") and "9.8 s" in svg and "predicted 8.5…12.5 s" in svg
     assert "section kill 1 tuned/sync" in mermaid_gantt(r)
     assert "measured vs predicted RTO" in history_svg([r])
+
+
+def test_design_with_a_drill_puts_predicted_vs_measured_into_the_dr_section(tmp_path: Path) -> None:
+    _need_pg_tools()
+    from dbwright.api import DesignOptions, design
+
+    out = tmp_path / "pkg"
+    res = design(Path(__file__).resolve().parent.parent / "examples" / "saas-ecommerce.yaml", out,
+                 DesignOptions(engines=("sqlite",), drills=("pitr",), drill_options={"scale_mb": 16}))
+    dr = res.design.section("dr_ha")
+    assert dr is not None
+    (r,) = dr.data["drills"]
+    assert r["kind"] == "pitr" and r["passed"] and r["acked_lost"] == 0 and r["rows_after_target"] == 0
+    assert r["predicted"]["rto_s"] > 0 and r["measured"]["rto_s"] > 0
+    text = (out / "DESIGN.md").read_text()
+    assert "### Drill evidence" in text and "measured / predicted" in text and "section restore" in text
+    ElementTree.fromstring((out / "dr" / "drills" / "pitr.svg").read_text())
+    saved = json.loads((out / "dr" / "drills" / "pitr.json").read_text())
+    assert saved["acked_commits"] == r["acked_commits"] > 0
+    assert not any(f.code == "DRILL001" for f in dr.findings)
+
+
+def test_design_rejects_an_unknown_drill(tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["design", str(Path(__file__).resolve().parent.parent / "examples" /
+                                                "saas-ecommerce.yaml"), "-o", str(tmp_path / "o"),
+                                 "--engines", "sqlite", "--drill", "pitrr"])
+    assert r.exit_code == 2 and "unknown drill pitrr" in r.output
+    assert not (tmp_path / "o" / "DESIGN.md").exists()

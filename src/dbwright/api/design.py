@@ -22,6 +22,8 @@ class DesignOptions:
     max_rows_per_table: int = 2000
     sandboxes: dict[str, Any] | None = None  # running sandboxes to reuse (tests, long-lived sessions)
     stages: tuple[str, ...] | None = None  # None: every stage; else only these (schema is always run)
+    drills: tuple[str, ...] = ()  # drills to run on throwaway clusters; results go into the DR section
+    drill_options: dict[str, Any] = field(default_factory=dict)  # e.g. {"scale_mb": 16} for every drill
 
 
 @dataclass
@@ -75,6 +77,7 @@ def design(path: str | Path, out_dir: str | Path | None = None, options: DesignO
     from dbwright.verify.run import verify_design
 
     opts = options or DesignOptions()
+    check_drill_kinds(opts.drills)
     loaded = _load(path)
     assert loaded.spec is not None
     out = Path(out_dir) if out_dir else None
@@ -86,6 +89,8 @@ def design(path: str | Path, out_dir: str | Path | None = None, options: DesignO
         report, findings = verify_design(ctx, opts.engines, opts.max_rows_per_table, progress, opts.sandboxes)
         design_.findings.extend(findings)
         design_.skipped = report.get("skipped", [])
+    if opts.drills:
+        run_design_drills(design_, opts.drills, opts.drill_options, progress)
     result = DesignResult(design_, out, verification=report)
     if out is not None:
         erd_on = opts.erd if opts.erd is not None else bool(loaded.spec.outputs.get("erd"))
@@ -93,6 +98,58 @@ def design(path: str | Path, out_dir: str | Path | None = None, options: DesignO
         result.files = write_package(out, design_, ctx.options["metadata_by_dialect"], report, erd_on, areas,
                                      str(path), force=force)
     return result
+
+
+DRILL_KEYS = ("kind", "engine", "tool", "topology", "started", "target_time", "acked_commits", "acked_lost",
+              "rows_after_target", "predicted", "measured", "ratio_measured_to_predicted", "passed", "data",
+              "kills", "variants", "summary", "host_load", "drill_wall_s", "note")
+
+
+def check_drill_kinds(kinds: tuple[str, ...]) -> None:
+    from dbwright.api.drills import KINDS
+    from dbwright.model import DbwrightError
+
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise DbwrightError(f"unknown drill {', '.join(unknown)}; choose from {', '.join(KINDS)}")
+
+
+def run_design_drills(design_: Design, kinds: tuple[str, ...], options: dict[str, Any],
+                      progress: Callable[[str], None]) -> None:
+    """Run drills on throwaway loopback clusters and attach the results to the DR/HA section.
+
+    A drill that cannot run here (binaries missing) is recorded as skipped, as verification does; a
+    drill that ran and lost acknowledged commits (or restored rows after its target) is an error.
+    """
+    from dbwright.api.drills import _ALLOWED, drill
+    from dbwright.drills.history import mermaid_gantt, timeline_svg
+    from dbwright.model import DbwrightError, Location, Severity
+
+    section = design_.section("dr_ha")
+    if section is None:
+        raise DbwrightError("--drill needs the DR/HA section (the spec's stages exclude dr_ha)")
+    check_drill_kinds(kinds)
+    results: list[dict[str, Any]] = []
+    for kind in kinds:
+        progress(f"drill {kind}: running on throwaway loopback clusters")
+        opts = {k: v for k, v in options.items() if k in _ALLOWED[kind]}
+        try:
+            r = drill(kind, history=False, **opts)
+        except DbwrightError as exc:
+            results.append({"kind": kind, "skipped": str(exc)})
+            design_.skipped.append({"engine": f"drill {kind}", "reason": str(exc)})
+            continue
+        slim = {k: r[k] for k in DRILL_KEYS if k in r}
+        slim["timeline_mermaid"] = mermaid_gantt(r)
+        slim["timeline_svg"] = timeline_svg(r)
+        results.append(slim)
+        if not r.get("passed"):
+            section.findings.append(Finding(
+                "DRILL001", Severity.ERROR,
+                f"drill {kind} failed its checks: {r.get('acked_lost')} acknowledged commit(s) lost, "
+                f"{r.get('rows_after_target', 0)} row(s) after the target", Location(path="dr"),
+                remediation=f"run `dbwright drill {kind} --keep` and read its logs"))
+    section.data["drills"] = results
 
 
 def prepare_dir_check(out: Path, force: bool) -> None:

@@ -79,10 +79,14 @@ def register(app: typer.Typer) -> None:
         force: bool = typer.Option(False, "--force", help="Replace the contents of a non-empty OUTPUT."),
         no_verify: bool = typer.Option(False, "--no-verify", help="Skip verification on engines."),
         max_rows: int = typer.Option(2000, "--max-rows", help="Synthetic rows per table at most."),
+        drills: str = typer.Option(None, "--drill", help="Also run these drills (comma list of pitr, disaster, "
+                                   "failover, mariadb-pitr) on throwaway clusters and put predicted vs "
+                                   "measured into the DR/HA section."),
     ) -> None:
         """Design SPEC into OUTPUT and verify it on real engines."""
         opts = api.DesignOptions(engines=engines_option(engines), erd=erd or None, verify=not no_verify,
-                                 max_rows_per_table=max_rows)
+                                 max_rows_per_table=max_rows,
+                                 drills=tuple(k.strip() for k in drills.split(",") if k.strip()) if drills else ())
         with progress("designing") as _:
             result = api.design(spec, output, opts, force=force,
                                 progress=(lambda m: console.print(f"[dim]{m}[/]")) if not json_ else (lambda m: None))
