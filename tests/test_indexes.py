@@ -133,6 +133,12 @@ def test_existing_index_makes_candidates_redundant(pg_cluster, pg_db) -> None:  
     red = {r["key"] for r in s.data["rejections"] if r["reason"] == "redundant"}
     assert "orders (customer_id)" in red and "orders (customer_id, placed_at)" in red
     assert [d["name"] for d in s.data["drops"]] == ["orders_cust"]
+    assert [f.code for f in s.findings if f.code.startswith("IDX00") and f.code != "IDX002"] == ["IDX001"]
+    # the same plan over a design's own schema: the covered index is superseded (info), not a warning
+    p.own_schema = True
+    own = build_section(p)
+    assert [(f.code, f.severity.value) for f in own.findings if f.code != "IDX002"] == [("IDX003", "info")]
+    assert "superseded" in own.summary and own.data["own_schema"]
 
 
 @pytest.mark.postgresql
@@ -213,13 +219,9 @@ def test_design_hook_proves_the_section_in_place(pg_cluster) -> None:  # type: i
     assert out is not None and out["status"] == "proved"
     proved = design.section("indexes")
     assert proved is not None and proved.data["proof"]["status"] == "proved"
-    # The FK index the schema stage made is covered by a longer pick: the design supersedes its own
-    # index (information, located in the spec), it does not warn the user to drop it.
-    assert proved.data["own_schema"] and proved.data["drops"]
-    codes = {f.code: f for f in proved.findings}
-    assert "IDX001" not in codes and codes["IDX003"].severity.value == "info"
-    assert codes["IDX003"].location.file and codes["IDX003"].location.line
-    assert "superseded" in proved.summary
+    # A design never warns the user to drop the indexes it made itself (see IDX003 below).
+    assert proved.data["own_schema"] and not any(f.code == "IDX001" for f in proved.findings)
+    assert "full size" in proved.data["proof"]["statistics"]
     assert design_check(ctx, "sqlite", None, "") is None
 
 

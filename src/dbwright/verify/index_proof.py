@@ -28,6 +28,7 @@ from dbwright.stages.index_plan import Existing, PlanInput, build_section
 from dbwright.stages.index_select import Selection, SelectOptions
 from dbwright.stages.index_workload import maintenance
 from dbwright.stages.indexes import CANDIDATES
+from dbwright.verify.full_scale import inflate
 from dbwright.verify.index_advisor import advise_on_connection, catalog, existing_indexes
 from dbwright.verify.whatif import WhatIf, explain_json
 
@@ -170,11 +171,23 @@ def prove_indexes(section: Section, cluster: Any, md: sa.MetaData, *, budget_byt
     maxi = max_indexes if max_indexes is not None else data.get("max_indexes")
     scale = load_sample(cluster, md, database, cap, progress)
     try:
+        full = None
+        if not execute and scale < 1.0:
+            # EXPLAIN only: the planner sees full-size tables (sparse files + pg_class), see full_scale.
+            progress("indexes: laying out full-size statistics for the planner")
+            full = inflate(cluster, database, md, scale)
         with cluster.connect(database) as conn:
             p = plan_with_planner(conn, data.get("queries_sql", []), budget, maxi, data.get("write_rates", {}),
-                                  scale, cluster.version, data.get("problems", []), execute, progress)
-            p.proof = {**(p.proof or {}), "statistics": f"synthetic sample, largest table {cap} rows "
-                                                       f"(scale {scale:.2g}); sizes scaled back"}
+                                  1.0 if full else scale, cluster.version, data.get("problems", []), execute,
+                                  progress)
+            if full:
+                stats = (f"synthetic sample, largest table {cap} rows (scale {scale:.2g}); histograms from the "
+                         f"sample, table and index sizes, row counts and foreign-key distinct counts at full size "
+                         f"({len(full['tables'])} tables, {full['logical_bytes'] / 1e9:,.1f} GB laid out as sparse "
+                         "files)")
+            else:
+                stats = f"synthetic sample, largest table {cap} rows (scale {scale:.2g}); sizes scaled back"
+            p.proof = {**(p.proof or {}), "statistics": stats, "full_size": full}
     finally:
         if not keep_database:
             cluster.drop_database(database)
