@@ -43,3 +43,24 @@ def test_sync_failover_loses_no_acknowledged_commit(tmp_path: Path) -> None:
     assert [p for p in r["pids"] if pid_alive(p)] == []
     assert not Path(r["run_dir"]).exists()
     assert processes_mentioning(r["run_dir"]) == []
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+def test_stalled_replicas_async_loses_what_only_the_primary_had_sync_does_not(tmp_path: Path) -> None:
+    missing = [b for b in ("patroni", "etcd", "haproxy") if not which(b, ("/usr/bin", "/usr/sbin"))]
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing} must be installed under CI (make test installs them)")
+        pytest.skip(f"not installed: {missing}")
+    r = drill("failover", history=False, settings="tuned", kills=1, stall_s=3.0)
+    by_mode = {k["mode"]: k for k in r["kills"]}
+    a, s = by_mode["async"], by_mode["sync"]
+    # async: the primary kept acknowledging while the replicas received nothing; all of it is gone
+    assert a["stall"]["acked_during_stall"] >= 20, "about 20 writes/s for 3 s"
+    assert a["acked_lost"] == a["stall"]["predicted_lost"] == a["stall"]["acked_during_stall"]
+    assert 2.0 <= a["stall"]["lost_window_s"] <= 3.5
+    # sync: the same stall makes commits wait for the standby; nothing acknowledged is lost
+    assert s["stall"]["acked_during_stall"] <= 1 and s["acked_lost"] == 0
+    assert r["acked_lost_sync"] == 0 and r["passed"]
+    assert [p for p in r["pids"] if pid_alive(p)] == []

@@ -44,7 +44,7 @@ _ALLOWED = {
              "on_run"},
     "disaster": {"mode", "scale_mb", "write_s", "archive_timeout", "keep", "timeout_s", "restore_throughput_bps",
                  "on_run"},
-    "failover": {"mode", "settings", "kills", "keep", "timeout_s", "pre_write_s", "on_run"},
+    "failover": {"mode", "settings", "kills", "keep", "timeout_s", "pre_write_s", "stall_s", "on_run"},
     "mariadb-pitr": {"scale_mb", "keep", "timeout_s", "gap_s", "on_run"},
 }
 

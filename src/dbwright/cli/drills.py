@@ -46,6 +46,13 @@ def _print_human(r: dict[str, Any]) -> None:
                       f"{k['predicted']['best_s']:.1f}…{k['predicted']['worst_s']:.1f}",
                       str(k["acked_commits"]), str(k["acked_lost"]))
         out.print(t)
+        for k in r["kills"]:
+            if "stall" in k:
+                st = k["stall"]
+                out.print(f"kill {k['kill']} ({k['mode']}): replicas stalled {st['stalled_s']:.1f} s; "
+                          f"{st['acked_during_stall']} commits acknowledged meanwhile, predicted lost "
+                          f"{st['predicted_lost']}, lost {k['acked_lost']} (window {st['lost_window_s']:.2f} s)",
+                          markup=False)
         out.print(f"acked commits {r['acked_commits']}, lost {r['acked_lost']} (sync mode: {r['acked_lost_sync']})")
         out.print(r["note"], markup=False)
     else:
@@ -85,6 +92,9 @@ def register(app: typer.Typer) -> None:
                                                       "default: both."),
                   scale_mb: float | None = typer.Option(None, "--scale-mb", help="pitr/disaster/mariadb-pitr: "
                                                         "MB of less compressible data to load."),
+                  stall: float = typer.Option(0.0, "--stall-replicas", min=0, help="failover: stop the replicas' "
+                                              "WAL receivers this many seconds before each kill (replication "
+                                              "lag on demand; async then loses what only the primary had)."),
                   keep: bool = typer.Option(False, "--keep", help="Keep the run directory (logs, configs); "
                                             "processes are stopped anyway."),
                   history: Path | None = typer.Option(None, "--history", help="History file (JSON lines) to "
@@ -103,7 +113,7 @@ def register(app: typer.Typer) -> None:
             raise DbwrightError("--settings is default or tuned")
         opts: dict[str, Any] = {"keep": keep, "scale_mb": scale_mb}
         if kind == "failover":
-            opts.update(kills=kills, mode=mode, settings=settings, scale_mb=None)
+            opts.update(kills=kills, mode=mode, settings=settings, scale_mb=None, stall_s=stall or None)
         elif kind == "disaster":
             opts["mode"] = mode
         with progress(f"drill {kind} running on throwaway clusters"):

@@ -75,7 +75,7 @@ class Monitor(threading.Thread):
 
 
 def _one_kill(run: DrillRun, cluster: PatroniCluster, index: int, settings: str, mode: str,
-              pre_write_s: float) -> dict[str, Any]:
+              pre_write_s: float, stall_s: float = 0.0) -> dict[str, Any]:
     import psycopg
 
     dcs = SETTINGS[settings]
@@ -86,10 +86,21 @@ def _one_kill(run: DrillRun, cluster: PatroniCluster, index: int, settings: str,
     writer = Writer(run, f"writer-{index}", dsn=cluster.router_dsn, start_id=base, connect_timeout=1)
     writer.wait_acked(10, timeout=60)
     time.sleep(pre_write_s)
-    lag = cluster.replication_lag(old)
-    mon = Monitor(cluster, old)
-    mon.start()
-    t0 = cluster.kill_node(old)
+    stalled: list[int] = []
+    t_stall = None
+    try:
+        if stall_s > 0:
+            # The replicas stop receiving WAL for stall_s before the kill: async keeps acknowledging
+            # commits only the primary has; sync makes them wait for the standby instead.
+            stalled = cluster.stall_replicas(old)
+            t_stall = time.time()
+            time.sleep(stall_s)
+        lag = cluster.replication_lag(old)
+        mon = Monitor(cluster, old)
+        mon.start()
+        t0 = cluster.kill_node(old)
+    finally:
+        cluster.resume(stalled)
     budget = dcs["ttl"] + 60
     table_lost = False
 
@@ -166,6 +177,17 @@ def _one_kill(run: DrillRun, cluster: PatroniCluster, index: int, settings: str,
         "measured": {"rto_s": first_write, "phases": measured_phases},
         "within_prediction": (first_write is not None and pred.best_s - 0.5 <= first_write <= pred.worst_s + 0.5),
     }
+    if t_stall is not None:
+        during = [i for i, (_s, a) in acked.items() if t_stall <= a < t0]
+        lost_acks = [acked[i][1] for i in lost if i in acked]
+        entry["stall"] = {
+            "stalled_s": round(t0 - t_stall, 3),
+            "acked_during_stall": len(during),
+            # Async: every commit acknowledged while the replicas received nothing exists only on
+            # the primary, so the prediction is all of them; sync: none is acknowledged.
+            "predicted_lost": len(during) if mode == "async" else 0,
+            "lost_window_s": round(t0 - min(lost_acks), 3) if lost_acks else 0.0,
+        }
     # Bring the killed node back (crash recovery + pg_rewind) before the next kill.
     t = time.monotonic()
     cluster.start_node(old)
@@ -190,9 +212,15 @@ def _summary(kills: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_failover(mode: str | None = None, settings: str | None = None, kills: int = 1, keep: bool = False,
-                 timeout_s: float | None = None, pre_write_s: float = 2.0,
+                 timeout_s: float | None = None, pre_write_s: float = 2.0, stall_s: float = 0.0,
                  on_run: Any = None) -> dict[str, Any]:
-    """Run the drill for each selected settings × mode combination, ``kills`` kills each."""
+    """Run the drill for each selected settings × mode combination, ``kills`` kills each.
+
+    ``stall_s`` > 0 stops the replicas' WAL receivers that long before each kill (replication lag
+    on demand): async mode then loses what only the primary had, sync mode makes writers wait.
+    """
+    if stall_s < 0:
+        raise DrillError("stall_s must be >= 0")
     modes = MODES if mode is None else (mode,)
     setts = tuple(SETTINGS) if settings is None else (settings,)
     if any(m not in MODES for m in modes) or any(s not in SETTINGS for s in setts):
@@ -224,7 +252,7 @@ def run_failover(mode: str | None = None, settings: str | None = None, kills: in
                 cluster.wait_healthy(120)
             for _ in range(kills):
                 index += 1
-                entries.append(_one_kill(run, cluster, index, s, m, pre_write_s))
+                entries.append(_one_kill(run, cluster, index, s, m, pre_write_s, stall_s))
         versions = {}
         with contextlib.suppress(Exception), psycopg.connect(cluster.router_dsn, autocommit=True) as conn:
             versions["postgresql"] = conn.execute("show server_version").fetchone()[0]  # type: ignore[index]
@@ -252,7 +280,11 @@ def run_failover(mode: str | None = None, settings: str | None = None, kills: in
         "measured": {"rto_s": round(sum(rtos) / len(rtos), 3) if rtos else None,
                      "rto_max_s": max(rtos) if rtos else None, "phases": first["measured"]["phases"]},
         "note": ("async mode on loopback at 20 writes/s runs with ~0 replication lag, so 0 lost there does "
-                 "not prove async is safe; replication_at_kill shows the lag each kill met"),
+                 "not prove async is safe; replication_at_kill shows the lag each kill met, and "
+                 "--stall-replicas S stops the replicas' WAL receivers S seconds before each kill"
+                 if not stall_s else
+                 f"the replicas' WAL receivers were stopped {stall_s:g} s before each kill: per kill, "
+                 "stall.acked_during_stall commits existed only on the primary"),
         "run_dir": run_dir,
         "kept": keep,
         "pids": pids,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import os
 import signal
 import time
 import urllib.request
@@ -281,6 +282,27 @@ listen primary
         return {}
 
     # -- failure -------------------------------------------------------------------------------
+    def stall_replicas(self, leader: str) -> list[int]:
+        """SIGSTOP every replica's WAL receiver: they stay connected but receive nothing more, which
+        is what a saturated or partitioned link looks like to the primary. Returns the PIDs."""
+        stopped = []
+        for n in NODES:
+            pm = postmaster_pid(self.data_dir(n)) if n != leader else None
+            for k in children_of(pm) if pm else []:
+                with contextlib.suppress(OSError):
+                    if b"walreceiver" in Path(f"/proc/{k}/cmdline").read_bytes():
+                        os.kill(k, signal.SIGSTOP)
+                        stopped.append(k)
+        if not stopped:
+            raise DrillError("no WAL receiver found on the replicas to stall")
+        return stopped
+
+    @staticmethod
+    def resume(pids: list[int]) -> None:
+        for k in pids:
+            with contextlib.suppress(OSError):
+                os.kill(k, signal.SIGCONT)
+
     def kill_node(self, n: str) -> float:
         """kill -9 the node's Patroni and postmaster together; returns the time of the kill."""
         pat = self.procs[n].pid
