@@ -69,6 +69,8 @@ def existing_from_metadata(md: sa.MetaData) -> list[Existing]:
 
 
 def _mb(b: float) -> str:
+    if b >= 10e12:
+        return f"{b / 1e12:,.1f} TB"
     return f"{b / 1e9:.1f} GB" if b >= 10e9 else f"{b / 1e6:.1f} MB"
 
 

@@ -34,7 +34,7 @@ import sqlalchemy as sa
 
 BLOCK = 8192
 RELSEG_BLOCKS = 131072  # 1 GB segments (PostgreSQL's default RELSEG_SIZE)
-MAX_TOTAL_BYTES = 64 * 2**40  # sparse, but keep the logical size sane
+MAX_TOTAL_BYTES = 4 * 2**40  # sparse, but at most ~4,000 segment files
 TENANT_COLUMN = "tenant_id"
 
 
@@ -68,7 +68,11 @@ def _extend(path: Path, blocks: int, ids: tuple[int, int] | None) -> None:
 
 
 def inflate(cluster: Any, database: str, md: sa.MetaData, scale: float) -> dict[str, Any]:
-    """Make the sample in ``database`` look full-size to the planner; returns what was set."""
+    """Make the sample in ``database`` look full-size to the planner; returns what was set.
+
+    Above ``MAX_TOTAL_BYTES`` every table is laid out at the same fraction ``scale`` of its full
+    size instead (proportions kept); callers scale sizes back by it.
+    """
     with cluster.connect(database) as conn:
         sample = {str(t): float(n) for t, n in conn.execute(
             "SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -108,11 +112,16 @@ def inflate(cluster: Any, database: str, md: sa.MetaData, scale: float) -> dict[
             plan.append((int(oid), str(table), str(kind), str(filepath), target, int(blocks), int(allvis),
                          bool(partial)))
             total += target * BLOCK
+        shrink = 1.0
         if total > MAX_TOTAL_BYTES:
-            raise ValueError(f"full-size statistics would describe {total / 2**40:.0f} TiB; "
-                             "more than the planner proof lays out")
+            # Keep every proportion but lay out 1/k of the full size (k segment files stay bounded);
+            # the caller scales sizes back by ``scale`` as it did for the plain sample.
+            shrink = MAX_TOTAL_BYTES / total
+            plan = [(o, t, k, f, max(b, math.ceil(tg * shrink)), b, av, pt) for o, t, k, f, tg, b, av, pt in plan]
+            rows = {t: n * shrink for t, n in rows.items()}
+            total = sum(x[4] for x in plan) * BLOCK
         data_dir = Path(cluster.data)
-        out: dict[str, Any] = {"tables": {}, "logical_bytes": total}
+        out: dict[str, Any] = {"tables": {}, "logical_bytes": total, "scale": shrink}
         for oid, table, kind, filepath, target, blocks, allvis, partial in plan:
             _extend(data_dir / filepath, target, getattr(cluster, "ids", None))
             tuples = rows.get(table, sample.get(table, 0.0))

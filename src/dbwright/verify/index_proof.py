@@ -178,11 +178,12 @@ def prove_indexes(section: Section, cluster: Any, md: sa.MetaData, *, budget_byt
             full = inflate(cluster, database, md, scale)
         with cluster.connect(database) as conn:
             p = plan_with_planner(conn, data.get("queries_sql", []), budget, maxi, data.get("write_rates", {}),
-                                  1.0 if full else scale, cluster.version, data.get("problems", []), execute,
-                                  progress)
+                                  full["scale"] if full else scale, cluster.version, data.get("problems", []),
+                                  execute, progress)
             if full:
+                at = "full size" if full["scale"] == 1.0 else f"{full['scale']:.2g} of full size (capped; sizes scaled back)"
                 stats = (f"synthetic sample, largest table {cap} rows (scale {scale:.2g}); histograms from the "
-                         f"sample, table and index sizes, row counts and foreign-key distinct counts at full size "
+                         f"sample, table and index sizes, row counts and foreign-key distinct counts at {at} "
                          f"({len(full['tables'])} tables, {full['logical_bytes'] / 1e9:,.1f} GB laid out as sparse "
                          "files)")
             else:
