@@ -92,8 +92,8 @@ def register(app: typer.Typer) -> None:
                                                       "default: both."),
                   scale_mb: float | None = typer.Option(None, "--scale-mb", help="pitr/disaster/mariadb-pitr: "
                                                         "MB of less compressible data to load."),
-                  stall: float = typer.Option(0.0, "--stall-replicas", min=0, help="failover: stop the replicas' "
-                                              "WAL receivers this many seconds before each kill (replication "
+                  stall: float = typer.Option(0.0, "--stall-replicas", min=0, help="failover: stop the leader's "
+                                              "WAL senders this many seconds before each kill (replication "
                                               "lag on demand; async then loses what only the primary had)."),
                   keep: bool = typer.Option(False, "--keep", help="Keep the run directory (logs, configs); "
                                             "processes are stopped anyway."),

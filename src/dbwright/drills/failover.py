@@ -216,7 +216,7 @@ def run_failover(mode: str | None = None, settings: str | None = None, kills: in
                  on_run: Any = None) -> dict[str, Any]:
     """Run the drill for each selected settings × mode combination, ``kills`` kills each.
 
-    ``stall_s`` > 0 stops the replicas' WAL receivers that long before each kill (replication lag
+    ``stall_s`` > 0 stops the leader's WAL senders that long before each kill (replication lag
     on demand): async mode then loses what only the primary had, sync mode makes writers wait.
     """
     if stall_s < 0:
@@ -281,9 +281,9 @@ def run_failover(mode: str | None = None, settings: str | None = None, kills: in
                      "rto_max_s": max(rtos) if rtos else None, "phases": first["measured"]["phases"]},
         "note": ("async mode on loopback at 20 writes/s runs with ~0 replication lag, so 0 lost there does "
                  "not prove async is safe; replication_at_kill shows the lag each kill met, and "
-                 "--stall-replicas S stops the replicas' WAL receivers S seconds before each kill"
+                 "--stall-replicas S stops the leader's WAL senders S seconds before each kill"
                  if not stall_s else
-                 f"the replicas' WAL receivers were stopped {stall_s:g} s before each kill: per kill, "
+                 f"the leader's WAL senders were stopped {stall_s:g} s before each kill: per kill, "
                  "stall.acked_during_stall commits existed only on the primary"),
         "run_dir": run_dir,
         "kept": keep,

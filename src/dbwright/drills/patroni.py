@@ -283,18 +283,19 @@ listen primary
 
     # -- failure -------------------------------------------------------------------------------
     def stall_replicas(self, leader: str) -> list[int]:
-        """SIGSTOP every replica's WAL receiver: they stay connected but receive nothing more, which
-        is what a saturated or partitioned link looks like to the primary. Returns the PIDs."""
+        """SIGSTOP the leader's WAL senders: the replicas stay connected but receive nothing more,
+        which is what a saturated or partitioned link looks like. (Stopping the receivers instead
+        does not work: the senders keep filling the loopback socket buffers, and the replicas read
+        the whole stall from them once resumed.) Returns the PIDs."""
         stopped = []
-        for n in NODES:
-            pm = postmaster_pid(self.data_dir(n)) if n != leader else None
-            for k in children_of(pm) if pm else []:
-                with contextlib.suppress(OSError):
-                    if b"walreceiver" in Path(f"/proc/{k}/cmdline").read_bytes():
-                        os.kill(k, signal.SIGSTOP)
-                        stopped.append(k)
+        pm = postmaster_pid(self.data_dir(leader))
+        for k in children_of(pm) if pm else []:
+            with contextlib.suppress(OSError):
+                if b"walsender" in Path(f"/proc/{k}/cmdline").read_bytes():
+                    os.kill(k, signal.SIGSTOP)
+                    stopped.append(k)
         if not stopped:
-            raise DrillError("no WAL receiver found on the replicas to stall")
+            raise DrillError("no WAL sender found on the leader to stall")
         return stopped
 
     @staticmethod
@@ -314,6 +315,10 @@ listen primary
         process.kill_pid(pat, signal.SIGKILL)
         if pm:
             process.kill_pid(pm, signal.SIGKILL)
+        # A lost host takes every process with it: WAL senders must not outlive the postmaster and
+        # ship the last WAL after the kill (they would only notice its death on their next loop).
+        for k in kids:
+            process.kill_pid(k, signal.SIGKILL)
         return t0
 
     def reap_killed(self, n: str) -> None:
