@@ -218,11 +218,7 @@ def run_mariadb_pitr(scale_mb: float = 30, keep: bool = False, timeout_s: float 
         src.stop()
         pids, run_dir = list(run.all_pids), str(run.dir)
 
-    before = wlog.acked_before(target)
-    after_sent = wlog.sent_after(target)
-    attempted_after = after_sent | {i for i, (s, _e) in wlog.errors.items() if s > target}
-    lost = sorted(before - present)
-    after_present = sorted((present & attempted_after) | {i for i, ts in with_ts if ts >= target})
+    checks = wlog.target_check(target, present, with_ts, strict=False)
     prediction = predict_mariadb_restore(size, binlog_bytes_to_replay=max(0, replay_bytes))
     measured_total = sum(phases.values())
     result: dict[str, Any] = {
@@ -231,16 +227,7 @@ def run_mariadb_pitr(scale_mb: float = 30, keep: bool = False, timeout_s: float 
         "tool": "mariabackup + mysqlbinlog",
         "started": iso(run.started),
         "target_time": iso(target),
-        "acked_commits": len(wlog.acked),
-        "acked_before_target": len(before),
-        "acked_after_target": len(after_sent),
-        "in_flight_at_target": len(wlog.ambiguous(target)),
-        "acked_lost": len(lost),
-        "acked_lost_ids": lost[:50],
-        "rows_after_target": len(after_present),
-        "rows_after_target_ids": after_present[:50],
-        "unacked_present": len(present - wlog.acked_ids),
-        "rows_restored": len(present),
+        **checks,
         "filler_checksum_match": checksum_src == checksum_rest,
         "binlog_start": {"file": bfile, "position": bpos},
         "backups": {"full_s": round(full_s, 3), "incremental_s": round(inc_s, 3), "full_bytes": size,
@@ -257,5 +244,6 @@ def run_mariadb_pitr(scale_mb: float = 30, keep: bool = False, timeout_s: float 
         "drill_wall_s": round(now() - run.started, 3),
     }
     result["passed"] = (result["acked_lost"] == 0 and result["rows_after_target"] == 0
-                        and result["filler_checksum_match"] and len(before) > 0 and len(after_sent) > 0)
+                        and result["filler_checksum_match"] and checks["acked_before_target"] > 0
+                        and checks["acked_after_target"] > 0)
     return result

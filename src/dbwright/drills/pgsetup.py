@@ -240,6 +240,14 @@ class Restored:
 
         self.run.wait_for(promoted, timeout, "the restored cluster to finish recovery and promote", 0.05)
 
+    def start_promoted(self) -> None:
+        """Start and wait until recovery ends and the copy is promoted; the log tail on failure."""
+        try:
+            self.start()
+            self.wait_promoted()
+        except DrillError as exc:
+            raise DrillError(f"{exc}\nrestored server log:\n{self.log_tail()}") from exc
+
     def log_tail(self, n: int = 4000) -> str:
         with contextlib.suppress(OSError):
             return (self.dir / "server.log").read_text(errors="replace")[-n:]

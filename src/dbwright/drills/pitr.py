@@ -120,11 +120,7 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
         mark("restore_copy", t_restore)
         t = time.monotonic()
         t_replay = now()
-        try:
-            restored.start()
-            restored.wait_promoted()
-        except DrillError as exc:
-            raise DrillError(f"{exc}\nrestored server log:\n{restored.log_tail()}") from exc
+        restored.start_promoted()
         phases["replay"] = time.monotonic() - t
         mark("restore_replay_promote", t_replay)
         t = time.monotonic()
@@ -151,12 +147,7 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
             raw_s = round(time.monotonic() - t, 3)
             raw.stop()
 
-        before = wlog.acked_before(target)
-        after_sent = wlog.sent_after(target)
-        attempted_after = after_sent | {i for i, (s, _e) in wlog.errors.items() if s > target}
-        lost = sorted(before - present)
-        after_present = sorted((present & attempted_after) | {i for i, ts in with_ts if ts > target})
-        unacked_present = sorted(present - wlog.acked_ids)
+        checks = wlog.target_check(target, present, with_ts)
         log_text = restored.log_tail(20000)
         measured_total = sum(phases.values())
         result: dict[str, Any] = {
@@ -166,16 +157,7 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
             "started": iso(run.started),
             "target_time": iso(target),
             "writer_paused_at": iso(paused_at),
-            "acked_commits": len(wlog.acked),
-            "acked_before_target": len(before),
-            "acked_after_target": len(after_sent),
-            "in_flight_at_target": len(wlog.ambiguous(target)),
-            "acked_lost": len(lost),
-            "acked_lost_ids": lost[:50],
-            "rows_after_target": len(after_present),
-            "rows_after_target_ids": after_present[:50],
-            "unacked_present": len(unacked_present),
-            "rows_restored": len(present),
+            **checks,
             "recovery_stopped_at_target": "recovery stopping before commit" in log_text,
             "backup_set": chosen["label"],
             "backups": [{"label": b["label"], "type": b["type"], "size_bytes": b["info"]["size"],

@@ -54,6 +54,24 @@ class WriterLog:
         """Acknowledged ids in flight at ``t`` (sent before, acknowledged after)."""
         return {i for i, (s, a) in self.acked.items() if s <= t <= a}
 
+    def target_check(self, target: float, present: set[int], stamped: Any, strict: bool = True) -> dict[str, Any]:
+        """Restored to ``target``: the acknowledged commits before it present, none after it.
+
+        ``present``: ids found in the restored copy; ``stamped``: (id, commit timestamp) rows found,
+        a row stamped after the target (``>=`` when not ``strict``) counts as after it too.
+        """
+        before = self.acked_before(target)
+        after_sent = self.sent_after(target)
+        attempted_after = after_sent | {i for i, (s, _e) in self.errors.items() if s > target}
+        lost = sorted(before - present)
+        after_present = sorted((present & attempted_after)
+                               | {i for i, ts in stamped if (ts > target if strict else ts >= target)})
+        return {"acked_commits": len(self.acked), "acked_before_target": len(before),
+                "acked_after_target": len(after_sent), "in_flight_at_target": len(self.ambiguous(target)),
+                "acked_lost": len(lost), "acked_lost_ids": lost[:50], "rows_after_target": len(after_present),
+                "rows_after_target_ids": after_present[:50], "unacked_present": len(present - self.acked_ids),
+                "rows_restored": len(present)}
+
     def last_ack(self) -> float | None:
         return max((a for _s, a in self.acked.values()), default=None)
 
