@@ -10,7 +10,7 @@ from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     existing,
     loc,
-    pg,
+    pg_stmts,
 )
 
 
@@ -47,9 +47,7 @@ class IndexCreateBlocking(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st in script.stmts:
-            if st.kind == "create_index" and not st.concurrent and existing(st):
+        for st in pg_stmts(script, "create_index"):
+            if not st.concurrent and existing(st):
                 yield self.finding(f"CREATE INDEX on {st.table} takes SHARE: writes wait for the whole build",
                                    loc(script, st), "add CONCURRENTLY and run it outside a transaction")

@@ -9,7 +9,7 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
-    pg,
+    pg_stmts,
 )
 
 
@@ -46,9 +46,7 @@ class IndexDropBlocking(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st in script.stmts:
-            if st.kind == "drop_index" and not st.concurrent:
+        for st in pg_stmts(script, "drop_index"):
+            if not st.concurrent:
                 yield self.finding("DROP INDEX takes ACCESS EXCLUSIVE on its table", loc(script, st),
                                    "use DROP INDEX CONCURRENTLY IF EXISTS outside a transaction")

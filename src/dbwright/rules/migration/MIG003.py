@@ -9,7 +9,7 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
-    pg,
+    pg_stmts,
 )
 
 
@@ -46,10 +46,8 @@ class ReindexBlocking(Rule):
     severity = Severity.WARNING
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st in script.stmts:
-            if st.kind == "reindex" and not st.concurrent:
+        for st in pg_stmts(script, "reindex"):
+            if not st.concurrent:
                 yield self.finding(f"REINDEX {st.detail.get('object', '').upper()} blocks writes (SHARE on the "
                                    "table) and ACCESS EXCLUSIVE on each rebuilt index", loc(script, st),
                                    "REINDEX … CONCURRENTLY (PostgreSQL ≥ 12)" if script.major >= 12

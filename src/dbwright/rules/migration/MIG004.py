@@ -9,7 +9,7 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
-    pg,
+    pg_stmts,
 )
 
 
@@ -49,9 +49,7 @@ class ConcurrentlyInTransaction(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st in script.stmts:
+        for st in pg_stmts(script):
             if not st.in_transaction:
                 continue
             detach = any(a.kind == "detach_partition" and a.concurrent for a in st.actions)

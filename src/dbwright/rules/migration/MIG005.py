@@ -10,7 +10,7 @@ from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     existing,
     loc,
-    pg,
+    pg_stmts,
 )
 
 
@@ -48,10 +48,8 @@ class UniqueUnderExclusiveLock(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st in script.stmts:
-            if st.kind != "alter_table" or not existing(st):
+        for st in pg_stmts(script, "alter_table"):
+            if not existing(st):
                 continue
             for a in st.actions:
                 if a.constraint in ("primary", "unique") and a.kind in ("add_constraint", "add_column") \

@@ -10,7 +10,7 @@ from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     existing,
     loc,
-    pg,
+    pg_stmts,
 )
 
 
@@ -50,10 +50,8 @@ class SetNotNullScan(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st in script.stmts:
-            if st.kind == "alter_table" and existing(st) and st.scan and any(
+        for st in pg_stmts(script, "alter_table"):
+            if existing(st) and st.scan and any(
                     a.kind == "set_not_null" for a in st.actions):
                 yield self.finding(f"SET NOT NULL on {st.table} scans every row under ACCESS EXCLUSIVE",
                                    loc(script, st), "validate a CHECK (col IS NOT NULL) NOT VALID constraint first"

@@ -9,7 +9,7 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
-    pg,
+    pg_stmts,
 )
 
 
@@ -46,9 +46,7 @@ class EnumValueOrdering(Rule):
     severity = Severity.INFO
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st in script.stmts:
-            if st.kind == "alter_enum" and not st.detail.get("rename") and not st.detail.get("neighbor"):
+        for st in pg_stmts(script, "alter_enum"):
+            if not st.detail.get("rename") and not st.detail.get("neighbor"):
                 yield self.finding(f"ADD VALUE '{st.detail.get('new_value')}' appends to the sort order of "
                                    f"{st.table}", loc(script, st), "state the position with BEFORE/AFTER")

@@ -9,7 +9,7 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
-    pg,
+    pg_stmts,
 )
 
 
@@ -46,9 +46,7 @@ class DomainConstraint(Rule):
     severity = Severity.WARNING
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st in script.stmts:
+        for st in pg_stmts(script):
             if st.kind == "create_domain" and st.detail.get("constraints"):
                 yield self.finding("domain with a constraint: changing it later scans every column using it",
                                    loc(script, st), "put the CHECK on the tables instead")

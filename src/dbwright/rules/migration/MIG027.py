@@ -10,7 +10,7 @@ from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     existing,
     loc,
-    pg,
+    pg_stmts,
 )
 
 
@@ -47,9 +47,7 @@ class FullRewriteCommand(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st in script.stmts:
+        for st in pg_stmts(script):
             moving = [a.kind for a in st.actions if a.kind in ("set_tablespace", "set_logged", "set_unlogged",
                                                                "set_access_method")]
             if st.kind in ("vacuum_full", "cluster") or (moving and existing(st)):

@@ -10,7 +10,7 @@ from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     duplicate_target,
     loc,
-    pg,
+    pg_stmts,
 )
 
 
@@ -47,9 +47,7 @@ class DuplicateColumnAssignment(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st in script.stmts:
+        for st in pg_stmts(script):
             dup = duplicate_target(st.node)
             if dup:
                 yield self.finding(f"column {dup} is assigned or defined twice", loc(script, st),

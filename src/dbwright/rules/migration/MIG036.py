@@ -9,7 +9,7 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
-    pg,
+    pg_stmts,
 )
 
 
@@ -47,10 +47,8 @@ class RequireTableSchema(Rule):
     opt_in = True
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st in script.stmts:
-            if st.kind in ("create_table", "create_table_as", "alter_table", "drop_table") and not st.temporary:
+        for st in pg_stmts(script, "create_table", "create_table_as", "alter_table", "drop_table"):
+            if not st.temporary:
                 qualified = st.schema or "." in "".join(st.detail.get("objects", []))
                 if not qualified:
                     yield self.finding(f"{st.table} is not schema-qualified", loc(script, st),

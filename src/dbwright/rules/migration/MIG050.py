@@ -9,7 +9,7 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
-    mysql,
+    mysql_stmts,
 )
 
 
@@ -46,9 +46,7 @@ class MysqlTableCopy(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not mysql(script):
-            return
-        for st in script.stmts:
+        for st in mysql_stmts(script):
             algo, lock = st.detail.get("algorithm"), st.detail.get("lock")
             if algo and (algo == "COPY" or lock != "NONE"):
                 whys = "; ".join(v["why"] for v in st.detail.get("verdicts", []) if v["algorithm"] == algo

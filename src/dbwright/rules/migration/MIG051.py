@@ -9,7 +9,7 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
-    mysql,
+    mysql_stmts,
 )
 
 
@@ -46,12 +46,8 @@ class MysqlMissingAlgorithmLock(Rule):
     severity = Severity.WARNING
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not mysql(script):
-            return
         order = ("INSTANT", "NOCOPY", "INPLACE", "COPY")
-        for st in script.stmts:
-            if st.kind not in ("alter_table", "create_index"):
-                continue
+        for st in mysql_stmts(script, "alter_table", "create_index"):
             req = st.detail.get("requested", {})
             algo = st.detail.get("algorithm") or "COPY"
             if "ALGORITHM" not in req or "LOCK" not in req:

@@ -9,7 +9,7 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
-    mysql,
+    mysql_stmts,
 )
 
 
@@ -46,9 +46,7 @@ class MysqlFulltextIndex(Rule):
     severity = Severity.WARNING
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not mysql(script):
-            return
-        for st in script.stmts:
+        for st in mysql_stmts(script):
             ft = (st.kind == "create_index" and st.detail.get("method") == "fulltext") or any(
                 a.kind == "add_index" and a.constraint == "fulltext" for a in st.actions)
             if ft:

@@ -36,6 +36,21 @@ def phase(script: Any) -> str | None:
     return m.group(1).lower() if m else None
 
 
+def stmts(script: Any, *kinds: str) -> Iterator[Any]:
+    """The script's statements, only those of ``kinds`` when any are given."""
+    return (st for st in script.stmts if not kinds or st.kind in kinds)
+
+
+def pg_stmts(script: Any, *kinds: str) -> Iterator[Any]:
+    """:func:`stmts` of a PostgreSQL script; none for other engines."""
+    return stmts(script, *kinds) if pg(script) else iter(())
+
+
+def mysql_stmts(script: Any, *kinds: str) -> Iterator[Any]:
+    """:func:`stmts` of a MySQL/MariaDB script; none for other engines."""
+    return stmts(script, *kinds) if mysql(script) else iter(())
+
+
 def actions(script: Any, *kinds: str) -> Iterator[tuple[Any, Any]]:
     for st in script.stmts:
         for a in st.actions:
