@@ -8,9 +8,8 @@ from typing import Any
 from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
-    column_defs,
     loc,
-    pg,
+    pg_columns,
 )
 
 
@@ -47,8 +46,5 @@ class PreferBigintOverSmallint(Rule):
     severity = Severity.INFO
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st, a in column_defs(script):
-            if a.type_name in ("int2", "serial2"):
-                yield self.finding(f"{a.column} is 16-bit ({a.type_name})", loc(script, st), "use bigint")
+        for st, a in pg_columns(script, "int2", "serial2"):
+            yield self.finding(f"{a.column} is 16-bit ({a.type_name})", loc(script, st), "use bigint")

@@ -8,9 +8,8 @@ from typing import Any
 from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
-    column_defs,
     loc,
-    pg,
+    pg_columns,
 )
 
 _SERIAL_NAMES = {"serial4": "serial", "serial8": "bigserial", "serial2": "smallserial"}
@@ -49,9 +48,7 @@ class PreferIdentity(Rule):
     severity = Severity.INFO
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st, a in column_defs(script):
+        for st, a in pg_columns(script):
             if a.serial:
                 yield self.finding(f"{a.column} uses {_SERIAL_NAMES.get(a.type_name, a.type_name)}", loc(script, st),
                                    "GENERATED ALWAYS AS IDENTITY")

@@ -8,9 +8,8 @@ from typing import Any
 from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
-    column_defs,
     loc,
-    pg,
+    pg_columns,
 )
 
 
@@ -47,9 +46,7 @@ class PreferTextField(Rule):
     severity = Severity.INFO
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st, a in column_defs(script):
-            if a.type_name == "varchar" and a.typmods:
+        for st, a in pg_columns(script, "varchar"):
+            if a.typmods:
                 yield self.finding(f"{a.column} is varchar({a.typmods[0]})", loc(script, st),
                                    "text with a CHECK (length(...) <= n)")

@@ -67,6 +67,13 @@ def column_defs(script: Any) -> Iterator[tuple[Any, Any]]:
                     yield st, a
 
 
+def pg_columns(script: Any, *types: str) -> Iterator[tuple[Any, Any]]:
+    """:func:`column_defs` of a PostgreSQL script, only columns of ``types`` when any are given; none for other
+    engines."""
+    if pg(script):
+        yield from ((st, a) for st, a in column_defs(script) if not types or a.type_name in types)
+
+
 def transaction_ids(script: Any) -> list[int]:
     """A number per statement: statements sharing a number run in one transaction."""
     ids, tx, in_tx = [], 0, script.assume_in_transaction
