@@ -26,8 +26,6 @@ TYPE_BYTES: dict[str, int] = {
 # PostgreSQL heap tuple header (23 B, aligned to 24) + line pointer (4 B): "Database Page Layout",
 # https://www.postgresql.org/docs/15/storage-page-layout.html
 TUPLE_OVERHEAD_BYTES = 28
-# Assumption: indexes add ~40% to the heap (PK + FKs + a few secondary indexes).
-INDEX_OVERHEAD = 0.40
 # Assumption: WAL bytes per byte of row written (heap record + index records + full-page images
 # after each checkpoint). Re-measure with the pitr drill; a measured dr.wal_rate replaces it.
 WAL_AMPLIFICATION = 3.0
@@ -150,16 +148,19 @@ def derive_inputs(spec: Spec, engine_hint: str | None = None, shard_nodes: int =
                            "and plans for PostgreSQL")
         engine = "postgresql"
 
+    from dbwright.stages.scaling import projections  # the one storage model of a design
+
     rows = {n: float(e.rows or 0) for n, e in spec.entities.items()}
     widths = {n: _row_bytes(spec, n) for n in spec.entities}
-    heap = {n: rows[n] * widths[n] for n in spec.entities}
+    today = projections(spec)[0]
+    heap = {x["entity"]: float(x["heap_bytes"]) for x in today["entities"]}
     if dr.data_size:
         size = given(float(dr.data_size), "B", "dr.data_size")
     else:
-        total = sum(heap.values()) * (1 + INDEX_OVERHEAD)
-        size = q(total, "B", "size = Σ rows × (estimated row width + tuple overhead) × (1 + index overhead)",
-                 rows=rows, row_bytes=widths, tuple_overhead_bytes=TUPLE_OVERHEAD_BYTES,
-                 index_overhead=INDEX_OVERHEAD)
+        total = float(today["total_bytes"])
+        size = q(total, "B", "size = Σ heap bytes (whole rows per 8 kB page) + Σ B-tree leaf bytes per index "
+                 "(the scaling stage's projection for today)",
+                 rows=rows, heap_bytes=round(today["heap_bytes"]), index_bytes=round(today["index_bytes"]))
         assumptions.append("database size estimated from entity rows and attribute types; give dr.data_size "
                            "for a measured one")
     heap_total = sum(heap.values()) or 1.0
