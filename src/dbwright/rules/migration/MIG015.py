@@ -8,7 +8,7 @@ from typing import Any
 from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
-    NON_DDL,
+    first_ddl,
     loc,
     pg,
 )
@@ -49,13 +49,9 @@ class MissingLockTimeout(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        for st in script.stmts:
-            if st.kind in NON_DDL or st.temporary:
-                continue
-            ok = st.lock_timeout if pg(script) else st.lock_wait_timeout
-            if not ok:
-                what = "lock_timeout" if pg(script) else "lock_wait_timeout"
-                yield self.finding(f"no {what} before the first DDL: a blocked lock stalls all queries on the "
-                                   "table", loc(script, st), f"SET {what} = '2s'" if pg(script)
-                                   else "SET SESSION lock_wait_timeout = 5")
-                return
+        what = "lock_timeout" if pg(script) else "lock_wait_timeout"  # the Stmt flag is named after it
+        st = first_ddl(script, lacking=what)
+        if st is not None:
+            yield self.finding(f"no {what} before the first DDL: a blocked lock stalls all queries on the "
+                               "table", loc(script, st), f"SET {what} = '2s'" if pg(script)
+                               else "SET SESSION lock_wait_timeout = 5")

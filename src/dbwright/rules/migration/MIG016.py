@@ -8,7 +8,7 @@ from typing import Any
 from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
-    NON_DDL,
+    first_ddl,
     loc,
 )
 
@@ -47,10 +47,7 @@ class MissingStatementTimeout(Rule):
     severity = Severity.WARNING
 
     def check(self, script: Any) -> Iterator[Finding]:
-        for st in script.stmts:
-            if st.kind in NON_DDL or st.temporary:
-                continue
-            if not st.statement_timeout:
-                yield self.finding("no statement_timeout before the first DDL", loc(script, st),
-                                   "SET statement_timeout = '30s' (longer for index builds)")
-                return
+        st = first_ddl(script, lacking="statement_timeout")
+        if st is not None:
+            yield self.finding("no statement_timeout before the first DDL", loc(script, st),
+                               "SET statement_timeout = '30s' (longer for index builds)")

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dbwright.model import Finding, Location, Severity
+from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
+from dbwright.rules.migration._util import (
+    tx_problems,
+)
 
 
 @register
@@ -44,7 +47,5 @@ class TransactionNesting(Rule):
     severity = Severity.WARNING
 
     def check(self, script: Any) -> Iterator[Finding]:
-        for line, kind, message in script.tx_problems:
-            if kind == "nesting":
-                yield self.finding(message, Location(file=script.file, line=line),
-                                   "let one layer own the transaction")
+        for where, message in tx_problems(script, "nesting"):
+            yield self.finding(message, where, "let one layer own the transaction")

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dbwright.model import Finding, Location, Severity
+from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
+from dbwright.rules.migration._util import (
+    tx_problems,
+)
 
 
 @register
@@ -45,6 +48,5 @@ class UncommittedTransaction(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        for line, kind, message in script.tx_problems:
-            if kind == "uncommitted":
-                yield self.finding(message, Location(file=script.file, line=line), "add COMMIT")
+        for where, message in tx_problems(script, "uncommitted"):
+            yield self.finding(message, where, "add COMMIT")

@@ -41,6 +41,20 @@ def stmts(script: Any, *kinds: str) -> Iterator[Any]:
     return (st for st in script.stmts if not kinds or st.kind in kinds)
 
 
+def first_ddl(script: Any, lacking: str) -> Any | None:
+    """The first statement that takes DDL locks (kind not in NON_DDL, table not temporary) without the session
+    setting ``lacking`` (a Stmt flag such as ``"statement_timeout"``) in force, or None."""
+    return next((st for st in script.stmts if st.kind not in NON_DDL and not st.temporary
+                 and not getattr(st, lacking)), None)
+
+
+def tx_problems(script: Any, kind: str) -> Iterator[tuple[Location, str]]:
+    """(location, message) of each of the script's transaction-structure problems of ``kind``."""
+    for line, k, message in script.tx_problems:
+        if k == kind:
+            yield Location(file=script.file, line=line), message
+
+
 def pg_stmts(script: Any, *kinds: str) -> Iterator[Any]:
     """:func:`stmts` of a PostgreSQL script; none for other engines."""
     return stmts(script, *kinds) if pg(script) else iter(())
