@@ -182,7 +182,7 @@ def build_section(p: PlanInput, locate: Any = None) -> Section:
     proof = data["proof"]
     summary = (f"{len(picks)} index(es) ({_mb(size)}) cut the workload's {unit} to "
                f"{100 * sel.relative_cost:.1f}%; {len(rejects)} candidate(s) rejected with reasons; "
-               + (f"{len(drop_rows)} schema index(es) superseded; " if p.own_schema else
+               + ((f"{len(drop_rows)} schema index(es) superseded; " if drop_rows else "") if p.own_schema else
                   f"{len(drop_rows)} existing index(es) to drop; ") + "planner proof: "
                f"{'done' if proof.get('status') == 'proved' else 'skipped (' + str(proof.get('reason')) + ')'}.")
     return Section("indexes", "Indexes", summary=summary, decisions=decisions, findings=findings, data=data)

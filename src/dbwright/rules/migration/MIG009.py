@@ -8,10 +8,9 @@ from typing import Any
 from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
-    actions,
-    existing,
     loc,
-    pg,
+    per_row_value,
+    pg_actions,
 )
 
 
@@ -50,11 +49,9 @@ class AddColumnDefaultRewrite(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st, a in actions(script, "add_column"):
-            if existing(st) and a.default_sql and a.default_sql.upper() != "NULL" and not (
-                    a.identity or a.serial or a.generated_stored) and (a.default_volatile or script.major < 11):
+        for st, a in pg_actions(script, "add_column", existing_only=True):
+            if a.default_sql and a.default_sql.upper() != "NULL" and not per_row_value(a) and (
+                    a.default_volatile or script.major < 11):
                 why = "volatile" if a.default_volatile else "any default before PostgreSQL 11"
                 yield self.finding(f"ADD COLUMN {a.column} DEFAULT {a.default_sql} rewrites {st.table} ({why})",
                                    loc(script, st), "add the column without the default, set the default, "

@@ -8,10 +8,9 @@ from typing import Any
 from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
-    actions,
-    existing,
     loc,
-    pg,
+    per_row_value,
+    pg_actions,
 )
 
 
@@ -48,10 +47,8 @@ class AddColumnComputedRewrite(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st, a in actions(script, "add_column"):
-            if existing(st) and (a.identity or a.serial or a.generated_stored):
+        for st, a in pg_actions(script, "add_column", existing_only=True):
+            if per_row_value(a):
                 what = "identity" if a.identity else "serial" if a.serial else "STORED generated"
                 yield self.finding(f"adding {what} column {a.column} rewrites {st.table} under ACCESS EXCLUSIVE",
                                    loc(script, st), "add a plain column, set its default, backfill in batches")

@@ -9,8 +9,8 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     actions,
-    existing,
     loc,
+    per_row_value,
 )
 
 
@@ -47,8 +47,7 @@ class AddRequiredColumn(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        for st, a in actions(script, "add_column"):
-            if existing(st) and a.not_null and a.default_sql is None and not (
-                    a.identity or a.serial or a.generated_stored or a.generated_virtual):
+        for st, a in actions(script, "add_column", existing_only=True):
+            if a.not_null and a.default_sql is None and not (per_row_value(a) or a.generated_virtual):
                 yield self.finding(f"NOT NULL column {a.column} without a default: fails when {st.table} has rows",
                                    loc(script, st), "give it a constant default, or add nullable and backfill")

@@ -8,10 +8,8 @@ from typing import Any
 from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
-    actions,
-    existing,
     loc,
-    pg,
+    pg_actions,
 )
 
 
@@ -49,11 +47,7 @@ class TypeChangeRewrite(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st, a in actions(script, "alter_type"):
-            if not existing(st):
-                continue
+        for st, a in pg_actions(script, "alter_type", existing_only=True):
             old = a.extra.get("old_type")
             if st.rewrite:
                 yield self.finding(f"changing {st.table}.{a.column} to {a.type_name} rewrites the table under "

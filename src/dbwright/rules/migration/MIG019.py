@@ -8,9 +8,8 @@ from typing import Any
 from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
-    actions,
     loc,
-    pg,
+    pg_actions,
 )
 
 
@@ -47,9 +46,7 @@ class PartitionAttachDetach(Rule):
     severity = Severity.WARNING
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
-        for st, a in actions(script, "detach_partition", "attach_partition"):
+        for st, a in pg_actions(script, "detach_partition", "attach_partition"):
             if a.kind == "detach_partition" and not a.concurrent:
                 yield self.finding(f"DETACH PARTITION {a.extra.get('partition')} takes ACCESS EXCLUSIVE on "
                                    f"{st.table}", loc(script, st), "DETACH PARTITION … CONCURRENTLY"

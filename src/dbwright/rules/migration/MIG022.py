@@ -9,7 +9,6 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     actions,
-    existing,
     loc,
 )
 
@@ -47,7 +46,6 @@ class DropNotNull(Rule):
     severity = Severity.WARNING
 
     def check(self, script: Any) -> Iterator[Finding]:
-        for st, a in actions(script, "drop_not_null"):
-            if existing(st):
-                yield self.finding(f"{st.table}.{a.column} may now be NULL: readers of the running version must "
-                                   "cope", loc(script, st), "ship NULL-safe readers before this step")
+        for st, a in actions(script, "drop_not_null", existing_only=True):
+            yield self.finding(f"{st.table}.{a.column} may now be NULL: readers of the running version must "
+                               "cope", loc(script, st), "ship NULL-safe readers before this step")

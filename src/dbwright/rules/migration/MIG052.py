@@ -9,7 +9,7 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
-    mysql,
+    mysql_verdicts,
 )
 
 
@@ -46,10 +46,7 @@ class MysqlVarcharLengthBoundary(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not mysql(script):
-            return
-        for st in script.stmts:
-            for v in st.detail.get("verdicts", []):
-                if "255-byte boundary" in v["why"]:
-                    yield self.finding(f"{st.table}: {v['why']}", loc(script, st),
-                                       "pick a length on the same side of 255 bytes, or copy online (gh-ost)")
+        for st, v in mysql_verdicts(script):
+            if "255-byte boundary" in v["why"]:
+                yield self.finding(f"{st.table}: {v['why']}", loc(script, st),
+                                   "pick a length on the same side of 255 bytes, or copy online (gh-ost)")

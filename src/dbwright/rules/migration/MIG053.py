@@ -9,7 +9,7 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
-    mysql,
+    mysql_verdicts,
 )
 
 
@@ -46,9 +46,6 @@ class MysqlEnumSetChange(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not mysql(script):
-            return
-        for st in script.stmts:
-            for v in st.detail.get("verdicts", []):
-                if "renumbers stored values" in v["why"]:
-                    yield self.finding(f"{st.table}: {v['why']}", loc(script, st), "only append new members")
+        for st, v in mysql_verdicts(script):
+            if "renumbers stored values" in v["why"]:
+                yield self.finding(f"{st.table}: {v['why']}", loc(script, st), "only append new members")

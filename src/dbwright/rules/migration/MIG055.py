@@ -9,7 +9,7 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
-    mysql,
+    mysql_verdicts,
 )
 
 
@@ -46,11 +46,8 @@ class MysqlInstantColumnLimits(Rule):
     severity = Severity.WARNING
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not mysql(script):
-            return
-        for st in script.stmts:
-            for v in st.detail.get("verdicts", []):
-                if ("instant" in v["why"].lower() or "FULLTEXT index cannot add" in v["why"]) and \
-                        v["algorithm"] != "INSTANT" and st.kind == "alter_table":
-                    yield self.finding(f"{st.table}: {v['why']} (rebuilds the table)", loc(script, st),
-                                       "add the column last, or upgrade")
+        for st, v in mysql_verdicts(script):
+            if ("instant" in v["why"].lower() or "FULLTEXT index cannot add" in v["why"]) and \
+                    v["algorithm"] != "INSTANT" and st.kind == "alter_table":
+                yield self.finding(f"{st.table}: {v['why']} (rebuilds the table)", loc(script, st),
+                                   "add the column last, or upgrade")

@@ -65,11 +65,33 @@ def mysql_stmts(script: Any, *kinds: str) -> Iterator[Any]:
     return stmts(script, *kinds) if mysql(script) else iter(())
 
 
-def actions(script: Any, *kinds: str) -> Iterator[tuple[Any, Any]]:
+def actions(script: Any, *kinds: str, existing_only: bool = False) -> Iterator[tuple[Any, Any]]:
+    """(statement, action) for each action of ``kinds``; with ``existing_only`` just those on tables that
+    existed before the script."""
     for st in script.stmts:
+        if existing_only and not existing(st):
+            continue
         for a in st.actions:
             if a.kind in kinds:
                 yield st, a
+
+
+def pg_actions(script: Any, *kinds: str, existing_only: bool = False) -> Iterator[tuple[Any, Any]]:
+    """:func:`actions` of a PostgreSQL script; none for other engines."""
+    return actions(script, *kinds, existing_only=existing_only) if pg(script) else iter(())
+
+
+def mysql_verdicts(script: Any) -> Iterator[tuple[Any, Any]]:
+    """(statement, verdict) for each online-DDL verdict the MySQL/MariaDB model gave a statement; none for
+    other engines."""
+    for st in mysql_stmts(script):
+        for v in st.detail.get("verdicts", []):
+            yield st, v
+
+
+def per_row_value(a: Any) -> bool:
+    """The added column computes a value for each row (identity, serial, STORED generated)."""
+    return bool(a.identity or a.serial or a.generated_stored)
 
 
 def column_defs(script: Any) -> Iterator[tuple[Any, Any]]:
