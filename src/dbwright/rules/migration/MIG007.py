@@ -9,7 +9,6 @@ from dbwright.model import Finding, Severity
 from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     not_valid_findings,
-    pg,
 )
 
 
@@ -47,6 +46,4 @@ class CheckValidated(Rule):
     severity = Severity.ERROR
 
     def check(self, script: Any) -> Iterator[Finding]:
-        if not pg(script):
-            return
         yield from not_valid_findings(self, script, "check")

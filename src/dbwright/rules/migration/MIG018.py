@@ -10,7 +10,7 @@ from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     existing,
     loc,
-    transaction_ids,
+    stmts_with_tx,
 )
 
 
@@ -51,12 +51,12 @@ class BackfillUnsafe(Rule):
     severity = Severity.WARNING
 
     def check(self, script: Any) -> Iterator[Finding]:
-        txs = transaction_ids(script)
-        strong_tx = {tx for st, tx in zip(script.stmts, txs, strict=True)
+        with_tx = stmts_with_tx(script)
+        strong_tx = {tx for st, tx in with_tx
                      if st.kind not in ("update", "delete", "insert", "select") and st.locks and any(
                          lk.mode in ("ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock")
                          or lk.mode.startswith("MDL") for lk in st.locks)}
-        for st, tx in zip(script.stmts, txs, strict=True):
+        for st, tx in with_tx:
             if st.kind not in ("update", "delete") or not existing(st):
                 continue
             if tx in strong_tx and st.in_transaction:

@@ -10,7 +10,7 @@ from dbwright.rules.base import Rule, register
 from dbwright.rules.migration._util import (
     loc,
     pg,
-    transaction_ids,
+    stmts_with_tx,
 )
 
 
@@ -52,9 +52,8 @@ class EnumChangeHazard(Rule):
     def check(self, script: Any) -> Iterator[Finding]:
         if not pg(script):
             return
-        txs = transaction_ids(script)
         added: dict[str, int] = {}
-        for st, tx in zip(script.stmts, txs, strict=True):
+        for st, tx in stmts_with_tx(script):
             if st.kind == "alter_enum" and st.detail.get("rename"):
                 yield self.finding(f"RENAME VALUE on {st.table} breaks deployed code writing "
                                    f"'{st.detail.get('old_value')}'", loc(script, st),

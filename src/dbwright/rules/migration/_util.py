@@ -125,11 +125,17 @@ def transaction_ids(script: Any) -> list[int]:
     return ids
 
 
+def stmts_with_tx(script: Any) -> list[tuple[Any, int]]:
+    """Each statement with its :func:`transaction_ids` number."""
+    return list(zip(script.stmts, transaction_ids(script), strict=True))
+
+
 def not_valid_findings(rule: Any, script: Any, kind: str) -> Iterator[Any]:
-    """Shared by MIG006 (foreign keys) and MIG007 (CHECKs)."""
-    txs = transaction_ids(script)
+    """Shared by MIG006 (foreign keys) and MIG007 (CHECKs); PostgreSQL scripts only."""
+    if not pg(script):
+        return
     pending: dict[str, int] = {}
-    for st, tx in zip(script.stmts, txs, strict=True):
+    for st, tx in stmts_with_tx(script):
         if st.kind != "alter_table":
             continue
         for a in st.actions:
