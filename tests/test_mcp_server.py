@@ -94,3 +94,23 @@ def test_architecture_tools_when_their_area_is_installed() -> None:
     out = _call("compare_engines", {"engines": ["postgresql", "mongodb"],
                                     "spec_path": str(EXAMPLE.with_name("analytics-dashboard.yaml"))})
     assert out["ok"] is True and out["comparison"]["verdict"]
+
+
+def test_run_drill_rejects_bad_options_as_an_error_result() -> None:
+    out = _call("run_drill", {"kind": "pitr", "stall_s": 3})
+    assert out["ok"] is False and "stall_s" in out["error"]
+    out = _call("run_drill", {"kind": "restore-everything"})
+    assert out["ok"] is False and "pitr" in out["error"]
+
+
+@pytest.mark.slow
+def test_run_drill_pitr_through_mcp() -> None:
+    from dbwright.engines import postgresql
+    from dbwright.engines.process import which
+
+    if not postgresql.available() or not which("pgbackrest"):
+        pytest.skip("PostgreSQL or pgbackrest not installed")
+    out = _call("run_drill", {"kind": "pitr", "scale_mb": 16})
+    r = out["result"]
+    assert out["ok"] is True and r["acked_lost"] == 0 and r["rows_after_target"] == 0
+    assert r["predicted"]["rto_s"] > 0 and r["measured"]["rto_s"] > 0

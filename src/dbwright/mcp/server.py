@@ -117,13 +117,15 @@ def validate_spec(spec_path: str | None = None, spec_text: str | None = None) ->
 
 @_guarded
 def design(spec_path: str, out_dir: str, engines: list[str] | None = None, erd: bool | None = None,
-           verify: bool = True, force: bool = False) -> dict[str, Any]:
+           verify: bool = True, force: bool = False, drills: list[str] | None = None) -> dict[str, Any]:
     """Design a spec and write the design package (DESIGN.md, design.json, DDL, models.py) to out_dir.
 
     engines: e.g. ["sqlite", "postgresql", "mariadb"] (default: SQLite plus every installed server
-    engine). A non-empty out_dir is replaced only with force=true.
+    engine). A non-empty out_dir is replaced only with force=true. drills: e.g. ["pitr"] also runs
+    those recovery drills on throwaway clusters and adds predicted vs measured to the DR/HA section.
     """
-    options = api("DesignOptions")(engines=tuple(engines) if engines else None, erd=erd, verify=verify)
+    options = api("DesignOptions")(engines=tuple(engines) if engines else None, erd=erd, verify=verify,
+                                   drills=tuple(drills or ()))
     result = api("design")(spec_path, out_dir, options, force=force)
     findings = result.design.all_findings()
     return {
@@ -246,6 +248,23 @@ def advise_indexes(spec_path: str, budget_mb: float | None = None, max_indexes: 
     return {"ok": True, "section": advice.to_dict(), "markdown": advice.markdown, "files": advice.files}
 
 
+@_guarded
+def run_drill(kind: str, mode: str | None = None, settings: str | None = None, kills: int | None = None,
+              scale_mb: float | None = None, stall_s: float | None = None) -> dict[str, Any]:
+    """Run a recovery drill on throwaway loopback clusters (never on a user's database).
+
+    kind: pitr | disaster | failover | mariadb-pitr. Returns predicted vs measured RTO (with phases),
+    acknowledged commits and how many were lost, rows after the target (pitr), one entry per kill
+    (failover). mode: async | sync (failover, disaster); settings: default | tuned (failover);
+    kills: kills per settings × mode; scale_mb: data to load (pitr, disaster, mariadb-pitr);
+    stall_s: stop the leader's WAL senders this long before each kill (failover). Takes ~30 s
+    (pitr) to several minutes (failover with both settings and modes).
+    """
+    given = {"mode": mode, "settings": settings, "kills": kills, "scale_mb": scale_mb, "stall_s": stall_s}
+    result = api("drill")(kind, history=False, **{k: v for k, v in given.items() if v is not None})
+    return {"ok": bool(result.get("passed")), "result": result}
+
+
 # tool -> the api functions it needs; a tool is offered only when all of them exist
 TOOLS: dict[str, tuple[Callable[..., dict[str, Any]], tuple[str, ...]]] = {
     "validate_spec": (validate_spec, ("validate",)),
@@ -263,6 +282,7 @@ TOOLS: dict[str, tuple[Callable[..., dict[str, Any]], tuple[str, ...]]] = {
     "lint_migration": (lint_migration, ("lint_migration",)),
     "plan_migration": (plan_migration, ("plan_migration",)),
     "advise_indexes": (advise_indexes, ("advise_indexes",)),
+    "run_drill": (run_drill, ("drill",)),
 }
 
 
