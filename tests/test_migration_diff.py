@@ -37,7 +37,7 @@ def test_migra_convergence(pg_cluster, corpora: Path) -> None:  # type: ignore[n
     assert len(cases) == 26
     rep = _run(pg_cluster, cases)
     # migra's own expected.sql converges in 18/26 on PostgreSQL 15 (corpus README)
-    assert rep["converged"] >= 22, rep
+    assert rep["converged"] >= 24, rep  # collations converge; inherit2 and seq (swapped owners) do not
 
 
 def test_pgschema_convergence_sample(pg_cluster, corpora: Path) -> None:  # type: ignore[no-untyped-def]
@@ -53,6 +53,6 @@ def test_pgschema_convergence_sample(pg_cluster, corpora: Path) -> None:  # type
 def test_pgschema_convergence_full(pg_cluster, corpora: Path) -> None:  # type: ignore[no-untyped-def]
     cases = diff_convergence.find_cases(corpora / "migrations" / "diff" / "pgschema")
     rep = _run(pg_cluster, cases)
-    assert rep["rate"] >= 0.95, rep
+    assert rep["rate"] >= 0.99, rep  # aggregates included
     # where pgschema's own plan is online (CONCURRENTLY / NOT VALID), dbwright's has no blocking step either
     assert rep["blocking"] == []

@@ -78,8 +78,44 @@ class Schema:
     view_indexes: dict[str, tuple[str, str]] = field(default_factory=dict)  # index -> (view key, def)
     comments: dict[str, str] = field(default_factory=dict)  # "COMMENT ON <type> <identity>" -> text
     composites: dict[str, str] = field(default_factory=dict)  # key -> CREATE TYPE … AS (…)
+    collations: dict[str, str] = field(default_factory=dict)  # key -> CREATE COLLATION …
+    aggregates: dict[str, str] = field(default_factory=dict)  # identity signature -> CREATE AGGREGATE …
     force_rls: set[str] = field(default_factory=set)
     unsupported: list[str] = field(default_factory=list)
+
+
+def _lit(text: Any) -> str:
+    return "'" + str(text or "").replace("'", "''") + "'"
+
+
+def _read_aggregates(conn: Any, s: Schema) -> None:
+    """User aggregates as CREATE AGGREGATE text, rebuilt from pg_aggregate (pg_get_functiondef refuses
+    aggregates); ordered-set and hypothetical-set ones are listed as unsupported."""
+    for row in _rows(conn, f"""
+        select p.oid::regprocedure::text, n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
+               a.aggkind, a.aggtransfn::regproc::text, format_type(a.aggtranstype, null),
+               nullif(a.aggfinalfn, 0)::regproc::text, a.agginitval, nullif(a.aggcombinefn, 0)::regproc::text,
+               nullif(a.aggserialfn, 0)::regproc::text, nullif(a.aggdeserialfn, 0)::regproc::text,
+               nullif(a.aggmtransfn, 0)::regproc::text, nullif(a.aggminvtransfn, 0)::regproc::text,
+               case when a.aggmtranstype <> 0 then format_type(a.aggmtranstype, null) end, a.aggminitval,
+               nullif(a.aggmfinalfn, 0)::regproc::text, nullif(a.aggsortop, 0)::regoperator::text, p.proparallel
+        from pg_aggregate a join pg_proc p on p.oid = a.aggfnoid join pg_namespace n on n.oid = p.pronamespace
+        where {_USER_NS} and {_NOT_EXT.format(oid='p.oid')}"""):
+        (sig, nsp, name, args, kind, sfunc, stype, final, init, combine, serial, deserial, msfunc, minv, mstype,
+         minit, mfinal, sortop, parallel) = row
+        if kind != "n":
+            s.unsupported.append(f"aggregate {sig}: ordered-set aggregates are not diffed")
+            continue
+        opts = [f"SFUNC = {sfunc}", f"STYPE = {stype}"]
+        opts += [f"{k} = {v}" for k, v in (("FINALFUNC", final), ("COMBINEFUNC", combine), ("SERIALFUNC", serial),
+                                             ("DESERIALFUNC", deserial), ("MSFUNC", msfunc), ("MINVFUNC", minv),
+                                             ("MSTYPE", mstype), ("MFINALFUNC", mfinal)) if v]
+        opts += [f"{k} = {_lit(v)}" for k, v in (("INITCOND", init), ("MINITCOND", minit)) if v is not None]
+        if sortop:
+            opts.append(f"SORTOP = {sortop.split('(')[0]}")
+        if parallel in ("s", "r"):
+            opts.append("PARALLEL = " + ("SAFE" if parallel == "s" else "RESTRICTED"))
+        s.aggregates[sig] = f"CREATE AGGREGATE {_qn(nsp, name)}({args}) (\n    " + ",\n    ".join(opts) + "\n)"
 
 
 def _rows(conn: Any, sql: str) -> list[tuple[Any, ...]]:
@@ -110,7 +146,12 @@ def read_schema(conn: Any) -> Schema:
             t.inherits = list(parents)
         s.tables[t.key] = t
         for att, typ, nn, dflt, ident, gen, num, local in _rows(conn, f"""
-            select a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+            select a.attname, format_type(a.atttypid, a.atttypmod)
+                     || coalesce((select ' COLLATE ' || quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
+                                  from pg_collation co join pg_namespace cn on cn.oid = co.collnamespace
+                                  join pg_type ty on ty.oid = a.atttypid
+                                  where co.oid = a.attcollation and a.attcollation <> ty.typcollation), ''),
+                   a.attnotnull,
                    pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, a.attnum, a.attislocal
             from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
             where a.attrelid = {oid} and a.attnum > 0 and not a.attisdropped order by a.attnum"""):
@@ -169,6 +210,7 @@ def read_schema(conn: Any) -> Schema:
         from pg_proc p join pg_namespace n on n.oid = p.pronamespace
         where {_USER_NS} and p.prokind in ('f', 'p') and {_NOT_EXT.format(oid='p.oid')}"""):
         s.functions[sig] = (fdef, res or "")
+    _read_aggregates(conn, s)
     for nsp, rel, tname, tdef in _rows(conn, f"""
         select n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid) from pg_trigger t
         join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
@@ -186,6 +228,19 @@ def read_schema(conn: Any) -> Schema:
                 f"FOR {cmds[str(cmd)]} TO {', '.join(roles)}" + (f" USING ({qual})" if qual else "")
                 + (f" WITH CHECK ({check})" if check else ""))
         s.policies[f"{nsp}.{rel}.{pname}"] = (f"{nsp}.{rel}", text)
+    for nsp, name, provider, collate, ctype, icu, deterministic in _rows(conn, f"""
+        select n.nspname, c.collname, c.collprovider, c.collcollate, c.collctype, c.colliculocale,
+               c.collisdeterministic
+        from pg_collation c join pg_namespace n on n.oid = c.collnamespace
+        where {_USER_NS} and {_NOT_EXT.format(oid='c.oid')}"""):
+        if provider == "i":
+            how = f"provider = icu, locale = {_lit(icu)}"
+        elif collate == ctype:
+            how = f"provider = libc, locale = {_lit(collate)}"
+        else:
+            how = f"provider = libc, lc_collate = {_lit(collate)}, lc_ctype = {_lit(ctype)}"
+        s.collations[f"{nsp}.{name}"] = (f"CREATE COLLATION {_qn(nsp, name)} ({how}"
+                                         + ("" if deterministic else ", deterministic = false") + ")")
     for nsp, name, base, nn, dflt, oid in _rows(conn, f"""
         select n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault, t.oid
         from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typtype = 'd' and {_USER_NS}

@@ -121,6 +121,15 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
         if ext not in old.extensions:
             create.append(o.RawSQL(f"CREATE EXTENSION IF NOT EXISTS {o.quote(ext)} WITH SCHEMA {o.quote(nsp)}",
                                    f"DROP EXTENSION IF EXISTS {o.quote(ext)}", note=f"create extension {ext}"))
+    for key, text in new.collations.items():
+        if key not in old.collations:
+            create.append(o.RawSQL(text, f"DROP COLLATION IF EXISTS {_qkey(key)}", note=f"create collation {key}"))
+        elif old.collations[key] != text:
+            res.unsupported.append(f"collation {key} changed (drop and recreate it with the columns using it)")
+    for key in old.collations:
+        if key not in new.collations:
+            drops.append(o.RawSQL(f"DROP COLLATION IF EXISTS {_qkey(key)}", old.collations[key],
+                                  note=f"drop collation {key}"))
     for key, labels in new.enums.items():
         if key not in old.enums:
             vals = ", ".join("'" + v.replace("'", "''") + "'" for v in labels)
@@ -175,6 +184,16 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
             what = "PROCEDURE" if old.functions[sig][1].startswith("p:") else "FUNCTION"
             function_drops.append(o.RawSQL(f"DROP {what} IF EXISTS {sig}", old.functions[sig][0],
                                            note=f"drop {what.lower()} {sig}"))
+    # aggregates after the functions they call; dropped before them
+    for sig, text in new.aggregates.items():
+        cur_agg = old.aggregates.get(sig)
+        if cur_agg == text:
+            continue
+        if cur_agg is not None:
+            pre.append(o.RawSQL(f"DROP AGGREGATE IF EXISTS {sig}", cur_agg, note=f"drop changed aggregate {sig}"))
+        create.append(o.RawSQL(text, f"DROP AGGREGATE IF EXISTS {sig}", note=f"create aggregate {sig}"))
+    function_drops[:0] = [o.RawSQL(f"DROP AGGREGATE IF EXISTS {sig}", text, note=f"drop aggregate {sig}")
+                          for sig, text in old.aggregates.items() if sig not in new.aggregates]
     for key, text in new.domains.items():
         if key not in old.domains:
             create.append(o.RawSQL(text, f"DROP DOMAIN IF EXISTS {_qkey(key)}", note=f"create domain {key}"))
