@@ -138,8 +138,11 @@ def test_ctrl_c_stops_everything() -> None:
     base.chmod(0o755)
     try:
         env = {**os.environ, "TMPDIR": str(base), "DBWRIGHT_DRILL_HISTORY": str(base / "h.jsonl")}
+        # As from a terminal: SIGINT at its default. (A suite started in the background of a
+        # non-interactive shell inherits SIGINT ignored, and Python then never raises KeyboardInterrupt.)
         proc = subprocess.Popen([str(Path(sys.executable).parent / "dbwright"), "drill", "pitr", "--scale-mb", "16"],
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + 60
         run_dir = None
         while time.monotonic() < deadline:
