@@ -71,6 +71,8 @@ def test_pitr_restores_exactly_to_the_target(tmp_path: Path) -> None:
     assert r["backup_set"].endswith("I"), "the newest backup before the target (the incremental) is used"
     assert_rto_shape(r)
     assert r["predicted"]["inputs"]["restore_throughput_bps"] > 0 and r["predicted"]["throughput_source"]
+    # the plan's size term measured on this host, to feed back as dr.restore_throughput
+    assert 1e6 < r["measured_effective_throughput_bps"] < 1e11
     assert r["passed"]
     assert_clean(r)
     # history + timeline

@@ -67,6 +67,11 @@ def _print_human(r: dict[str, Any]) -> None:
             out.print(line, markup=False)
         if r.get("ratio_measured_to_predicted") is not None:
             out.print(f"measured / predicted RTO = {r['ratio_measured_to_predicted']}", markup=False)
+        if r.get("measured_effective_throughput_bps"):
+            out.print(f"effective restore throughput measured here: "
+                      f"{r['measured_effective_throughput_bps'] / 1e6:.0f} MB/s (the plan's size term; for this "
+                      f"host, set dr.restore_throughput: {r['measured_effective_throughput_bps'] / 1e6:.0f}MB)",
+                      markup=False)
     out.print(f"{'PASSED' if r.get('passed') else 'FAILED'}: drill {kind}, wall time "
               f"{r.get('drill_wall_s', 0):.1f} s" + (f"; kept {r['run_dir']}" if r.get("kept") else ""), markup=False)
     if r.get("timeline_svg"):

@@ -180,6 +180,10 @@ def run_pitr(scale_mb: float = 300, keep: bool = False, timeout_s: float = 900, 
             "drill_overhead_ratio": ratio(measured_total, raw_s) if raw_s else None,
             "drill_wall_s": round(now() - run.started, 3),
             "ratio_measured_to_predicted": ratio(measured_total, prediction.total_s),
+            # The plan's one size term, measured here: feed it back as dr.restore_throughput.
+            "measured_effective_throughput_bps": round(
+                size / max(phases["copy"] + phases["replay"] - recovery.STARTUP_S
+                           - wal_bytes / REPLAY_RATE_BPS, 0.05)),
             "within_25pct": abs(measured_total / prediction.total_s - 1) <= 0.25 if prediction.total_s else None,
             "events": events,
             "run_dir": str(run.dir),
