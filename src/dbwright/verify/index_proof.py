@@ -2,9 +2,12 @@
 
 Statistics: the physical schema is created in a sandbox database and filled with synthetic rows
 at the spec's proportions, scaled down so the largest table has ``cap`` rows (``verify.data``);
-ANALYZE gives the planner real histograms of that sample. HypoPG sizes measured on the sample are
-scaled back by the same factor, and the storage budget is scaled down by it for the selection,
-so the budget means the same thing at full size. A larger ``cap`` gives closer statistics.
+ANALYZE gives the planner real histograms of that sample. Then ``verify.full_scale`` makes the
+sample look full-size to the planner (sparse table and index files, full-size ``pg_class`` row
+counts, foreign-key distinct counts), so plans, costs and HypoPG sizes are those of the full
+tables. When it lays out only a fraction (very large designs) or is not used (``execute_check``,
+which runs the queries), sizes are scaled back by the sample's factor and the storage budget
+down by it, so the budget means the same thing at full size.
 
 Optionally (``execute_check``) the chosen indexes are built for real and every query runs under
 EXPLAIN ANALYZE before and after, with real sizes compared to HypoPG's estimates; a query that got
