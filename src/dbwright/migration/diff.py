@@ -156,15 +156,22 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
     for key in old.composites:
         if key not in new.composites:
             drops.append(o.RawSQL(f"DROP TYPE IF EXISTS {_qkey(key)}", old.composites[key], note=f"drop type {key}"))
+    owned_old = {k: v for ot_ in old.tables.values() for k, v in ot_.owned_sequences.items()}
+    owned_new = {k for nt_ in new.tables.values() for k in nt_.owned_sequences}
     for key, typ in new.sequences.items():
-        if key not in old.sequences:
+        if key not in old.sequences and key in owned_old:
+            # a column's sequence becomes a standalone one: keep it (and its value), release it
+            create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(key)} OWNED BY NONE", note=f"sequence {key} owned by none"))
+            if typ.split(" ", 1)[0] != owned_old[key][1]:
+                create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(key)} AS {typ}", note=f"alter sequence {key}"))
+        elif key not in old.sequences:
             create.append(o.RawSQL(f"CREATE SEQUENCE IF NOT EXISTS {_qkey(key)} AS {typ}",
                                    f"DROP SEQUENCE IF EXISTS {_qkey(key)}", note=f"create sequence {key}"))
         elif old.sequences[key] != typ:
-            create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(key)} AS {typ.replace(' START WITH ', ' RESTART WITH ')}",
-                                   note=f"alter sequence {key}"))
+            # START WITH records the start value only; RESTART would hand out used values again
+            create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(key)} AS {typ}", note=f"alter sequence {key}"))
     for key in old.sequences:
-        if key not in new.sequences:
+        if key not in new.sequences and key not in owned_new:  # else a column takes it over (below)
             drops.append(o.RawSQL(f"DROP SEQUENCE IF EXISTS {_qkey(key)}", note=f"drop sequence {key}", lossy=True))
 
     # functions before tables that may use them in defaults; bodies are not checked at creation
@@ -228,6 +235,13 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
             if seq not in new_seqs and seq not in new.sequences:
                 drops.append(o.RawSQL(f"DROP SEQUENCE IF EXISTS {_qkey(seq)}", note=f"drop sequence {seq}", lossy=True))
         for seq, (col, typ) in t.owned_sequences.items():
+            if seq in old.sequences and seq not in old_seqs:  # a standalone sequence becomes the column's
+                if old.sequences[seq].split(" ", 1)[0] != typ:
+                    create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(seq)} AS {typ}", note=f"alter sequence {seq}"))
+                late.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(seq)} OWNED BY {_qkey(key)}.{o.quote(col)}",
+                                     f"ALTER SEQUENCE {_qkey(seq)} OWNED BY NONE",
+                                     note=f"sequence {seq} owned by {key}.{col}"))
+                continue
             if seq not in old_seqs and seq not in old.sequences and not t.columns[col].identity:
                 create.append(o.RawSQL(f"CREATE SEQUENCE IF NOT EXISTS {_qkey(seq)} AS {typ}", note=f"sequence {seq}"))
                 late.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(seq)} OWNED BY {_qkey(key)}.{o.quote(col)}",
