@@ -493,6 +493,14 @@ def _diff_table(ot: Table, t: Table, renames: dict[str, str], res: DiffResult, c
                                     note=f"{t.name}.{nc} identity kind"))
     for d in dropped:
         dc = ot.columns[d]
+        children = res.new.tables.values() if res.new is not None else ()
+        if any(t.key in child.inherits and d in child.columns and child.columns[d].local for child in children):
+            # children keep the column as their own: ONLY drops it from the parent and marks theirs
+            # local, so their values stay (a plain DROP would cascade to them)
+            drops.append(o.RawSQL(f"ALTER TABLE ONLY {qt} DROP COLUMN IF EXISTS {o.quote(d)}",
+                                  note=f"drop column {t.name}.{d} from the parent only (its children keep theirs)",
+                                  lossy=True))
+            continue
         drops.append(o.DropColumn(t.name, d, dc.type, not dc.not_null, dc.default, schema))
         changed_tables.add(t.name)
     for name, con in t.constraints.items():
