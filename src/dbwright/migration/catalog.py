@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dbwright.migration.ops import literal
+
 _USER_NS = "n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and n.nspname not like 'pg_temp%%'"
 _NOT_EXT = ("not exists (select 1 from pg_depend d where d.objid = {oid} and d.deptype = 'e')")
 
@@ -84,10 +86,6 @@ class Schema:
     unsupported: list[str] = field(default_factory=list)
 
 
-def _lit(text: Any) -> str:
-    return "'" + str(text or "").replace("'", "''") + "'"
-
-
 def _read_aggregates(conn: Any, s: Schema) -> None:
     """User aggregates as CREATE AGGREGATE text, rebuilt from pg_aggregate (pg_get_functiondef refuses
     aggregates); ordered-set and hypothetical-set ones are listed as unsupported."""
@@ -110,7 +108,7 @@ def _read_aggregates(conn: Any, s: Schema) -> None:
         opts += [f"{k} = {v}" for k, v in (("FINALFUNC", final), ("COMBINEFUNC", combine), ("SERIALFUNC", serial),
                                              ("DESERIALFUNC", deserial), ("MSFUNC", msfunc), ("MINVFUNC", minv),
                                              ("MSTYPE", mstype), ("MFINALFUNC", mfinal)) if v]
-        opts += [f"{k} = {_lit(v)}" for k, v in (("INITCOND", init), ("MINITCOND", minit)) if v is not None]
+        opts += [f"{k} = {literal(v)}" for k, v in (("INITCOND", init), ("MINITCOND", minit)) if v is not None]
         if sortop:
             opts.append(f"SORTOP = {sortop.split('(')[0]}")
         if parallel in ("s", "r"):
@@ -234,11 +232,11 @@ def read_schema(conn: Any) -> Schema:
         from pg_collation c join pg_namespace n on n.oid = c.collnamespace
         where {_USER_NS} and {_NOT_EXT.format(oid='c.oid')}"""):
         if provider == "i":
-            how = f"provider = icu, locale = {_lit(icu)}"
+            how = f"provider = icu, locale = {literal(icu)}"
         elif collate == ctype:
-            how = f"provider = libc, locale = {_lit(collate)}"
+            how = f"provider = libc, locale = {literal(collate)}"
         else:
-            how = f"provider = libc, lc_collate = {_lit(collate)}, lc_ctype = {_lit(ctype)}"
+            how = f"provider = libc, lc_collate = {literal(collate)}, lc_ctype = {literal(ctype)}"
         s.collations[f"{nsp}.{name}"] = (f"CREATE COLLATION {_qn(nsp, name)} ({how}"
                                          + ("" if deterministic else ", deterministic = false") + ")")
     for nsp, name, base, nn, dflt, oid in _rows(conn, f"""

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from dbwright.migration import ops as o
 from dbwright.migration.catalog import Column, Schema, Table, read_schema
+from dbwright.migration.diff_objects import diff_objects, owned_sequences
 from dbwright.model import DbwrightError
 
 
@@ -58,7 +59,7 @@ def create_table_sql(t: Table) -> str:
 
     if t.partition_of:
         parent, bound = t.partition_of.split(" ", 1)
-        return f"CREATE TABLE {o.qname(t.schema, t.name)} PARTITION OF {_qkey(parent)} {bound}"
+        return f"CREATE TABLE {o.qname(t.schema, t.name)} PARTITION OF {o.qkey(parent)} {bound}"
     md = sa.MetaData()
     cols = [sa.Column(c.name, o._RawType(column_type_spec(c)), nullable=not c.not_null,
                       server_default=sa.text(c.default) if c.default and not c.generated and not c.identity
@@ -68,15 +69,12 @@ def create_table_sql(t: Table) -> str:
     table = sa.Table(t.name, md, *cols, schema=None if t.schema == "public" else t.schema, prefixes=prefixes)
     text = str(sa.schema.CreateTable(table).compile(dialect=postgresql.dialect())).strip()  # type: ignore[no-untyped-call]
     if t.inherits:
-        text += f" INHERITS ({', '.join(_qkey(p) for p in t.inherits)})"
+        text += f" INHERITS ({', '.join(o.qkey(p) for p in t.inherits)})"
     if t.kind == "p" and t.ddl_hint:
         text += f" PARTITION BY {t.ddl_hint}"
     return text
 
 
-def _qkey(key: str) -> str:
-    nsp, name = _split(key)
-    return o.qname(nsp, name)
 
 
 def parse_renames(items: list[str] | dict[str, str] | None) -> dict[str, str]:
@@ -96,13 +94,10 @@ def parse_renames(items: list[str] | dict[str, str] | None) -> dict[str, str]:
 def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None) -> DiffResult:
     renames = renames or {}
     res = DiffResult(old=old, new=new, renames=renames)
-    pre: list[o.Op] = []
     late_idx: list[o.Op] = []
-    create: list[o.Op] = []
     columns: list[o.Op] = []
     constraints: list[o.Op] = []
     late: list[o.Op] = []
-    drops: list[o.Op] = []
     res.unsupported += [u for u in new.unsupported if u not in old.unsupported]
 
     # table renames: old key -> new key
@@ -114,111 +109,19 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
             table_map[key] = f"{nsp}.{target}"
     changed_tables: set[str] = set()
 
-    for nsp in sorted(new.schemas - old.schemas):
-        create.append(o.RawSQL(f"CREATE SCHEMA IF NOT EXISTS {o.quote(nsp)}", f"DROP SCHEMA IF EXISTS {o.quote(nsp)}",
-                               note=f"create schema {nsp}"))
-    for ext, nsp in sorted(new.extensions.items()):
-        if ext not in old.extensions:
-            create.append(o.RawSQL(f"CREATE EXTENSION IF NOT EXISTS {o.quote(ext)} WITH SCHEMA {o.quote(nsp)}",
-                                   f"DROP EXTENSION IF EXISTS {o.quote(ext)}", note=f"create extension {ext}"))
-    for key, text in new.collations.items():
-        if key not in old.collations:
-            create.append(o.RawSQL(text, f"DROP COLLATION IF EXISTS {_qkey(key)}", note=f"create collation {key}"))
-        elif old.collations[key] != text:
-            res.unsupported.append(f"collation {key} changed (drop and recreate it with the columns using it)")
-    for key in old.collations:
-        if key not in new.collations:
-            drops.append(o.RawSQL(f"DROP COLLATION IF EXISTS {_qkey(key)}", old.collations[key],
-                                  note=f"drop collation {key}"))
-    for key, labels in new.enums.items():
-        if key not in old.enums:
-            vals = ", ".join("'" + v.replace("'", "''") + "'" for v in labels)
-            create.append(o.RawSQL(f"CREATE TYPE {_qkey(key)} AS ENUM ({vals})", f"DROP TYPE IF EXISTS {_qkey(key)}",
-                                   note=f"create enum {key}"))
-            continue
-        cur_labels = old.enums[key]
-        if [v for v in cur_labels if v in labels] != [v for v in labels if v in cur_labels] or \
-                set(cur_labels) - set(labels):
-            res.unsupported.append(f"enum {key}: values removed or reordered (needs a new type and a column swap)")
-            continue
-        for i, v in enumerate(labels):
-            if v not in cur_labels:
-                where = f" AFTER '{labels[i - 1]}'" if i > 0 else f" BEFORE '{labels[1]}'" if len(labels) > 1 else ""
-                create.append(o.RawSQL(f"ALTER TYPE {_qkey(key)} ADD VALUE IF NOT EXISTS '{v}'{where}",
-                                       note=f"add enum value {key}.{v} (cannot be removed again)",
-                                       in_transaction=False))
-    for key, text in new.composites.items():
-        if key not in old.composites:
-            create.append(o.RawSQL(text, f"DROP TYPE IF EXISTS {_qkey(key)}", note=f"create type {key}"))
-        elif old.composites[key] != text:
-            pre.append(o.RawSQL(f"DROP TYPE IF EXISTS {_qkey(key)} CASCADE", note=f"drop changed type {key}"))
-            create.append(o.RawSQL(text, note=f"create type {key}"))
-    for key in old.composites:
-        if key not in new.composites:
-            drops.append(o.RawSQL(f"DROP TYPE IF EXISTS {_qkey(key)}", old.composites[key], note=f"drop type {key}"))
-    owned_old = {k: v for ot_ in old.tables.values() for k, v in ot_.owned_sequences.items()}
-    owned_new = {k for nt_ in new.tables.values() for k in nt_.owned_sequences}
-    for key, typ in new.sequences.items():
-        if key not in old.sequences and key in owned_old:
-            # a column's sequence becomes a standalone one: keep it (and its value), release it
-            create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(key)} OWNED BY NONE", note=f"sequence {key} owned by none"))
-            if typ.split(" ", 1)[0] != owned_old[key][1]:
-                create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(key)} AS {typ}", note=f"alter sequence {key}"))
-        elif key not in old.sequences:
-            create.append(o.RawSQL(f"CREATE SEQUENCE IF NOT EXISTS {_qkey(key)} AS {typ}",
-                                   f"DROP SEQUENCE IF EXISTS {_qkey(key)}", note=f"create sequence {key}"))
-        elif old.sequences[key] != typ:
-            # START WITH records the start value only; RESTART would hand out used values again
-            create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(key)} AS {typ}", note=f"alter sequence {key}"))
-    for key in old.sequences:
-        if key not in new.sequences and key not in owned_new:  # else a column takes it over (below)
-            drops.append(o.RawSQL(f"DROP SEQUENCE IF EXISTS {_qkey(key)}", note=f"drop sequence {key}", lossy=True))
+    objs = diff_objects(old, new)
+    pre, create, drops, function_drops = objs.pre, objs.create, objs.drops, objs.function_drops
+    res.unsupported += objs.unsupported
+    owned_old, owned_new = owned_sequences(old), owned_sequences(new)
 
-    # functions before tables that may use them in defaults; bodies are not checked at creation
-    for sig, (fdef, result) in new.functions.items():
-        cur = old.functions.get(sig)
-        if cur and cur[0] == fdef:
-            continue
-        if cur and cur[1] != result:
-            what = "PROCEDURE" if cur[1].startswith("p:") else "FUNCTION"
-            pre.append(o.RawSQL(f"DROP {what} IF EXISTS {sig} CASCADE", note=f"drop {what.lower()} {sig} (its "
-                                "result or argument names change)"))
-        create.append(o.RawSQL(fdef.strip(), f"DROP FUNCTION IF EXISTS {sig}" if not cur else None,
-                               note=f"create or replace function {sig}"))
-    function_drops: list[o.Op] = []
-    for sig in old.functions:
-        if sig not in new.functions:
-            what = "PROCEDURE" if old.functions[sig][1].startswith("p:") else "FUNCTION"
-            function_drops.append(o.RawSQL(f"DROP {what} IF EXISTS {sig}", old.functions[sig][0],
-                                           note=f"drop {what.lower()} {sig}"))
-    # aggregates after the functions they call; dropped before them
-    for sig, text in new.aggregates.items():
-        cur_agg = old.aggregates.get(sig)
-        if cur_agg == text:
-            continue
-        if cur_agg is not None:
-            pre.append(o.RawSQL(f"DROP AGGREGATE IF EXISTS {sig}", cur_agg, note=f"drop changed aggregate {sig}"))
-        create.append(o.RawSQL(text, f"DROP AGGREGATE IF EXISTS {sig}", note=f"create aggregate {sig}"))
-    function_drops[:0] = [o.RawSQL(f"DROP AGGREGATE IF EXISTS {sig}", text, note=f"drop aggregate {sig}")
-                          for sig, text in old.aggregates.items() if sig not in new.aggregates]
-    for key, text in new.domains.items():
-        if key not in old.domains:
-            create.append(o.RawSQL(text, f"DROP DOMAIN IF EXISTS {_qkey(key)}", note=f"create domain {key}"))
-        elif old.domains[key] != text:
-            res.unsupported.append(f"domain {key} changed (needs ALTER DOMAIN per constraint)")
-    for key in old.domains:
-        if key not in new.domains:
-            function_drops.append(o.RawSQL(f"DROP DOMAIN IF EXISTS {_qkey(key)}", note=f"drop domain {key}"))
-
-    renamed_targets = set(table_map.values())
     for key, t in new.tables.items():
         old_key = next((k for k, v in table_map.items() if v == key), key)
         if old_key not in old.tables:
             for seq, (col, typ) in t.owned_sequences.items():
-                if seq not in {k for ot_ in old.tables.values() for k in ot_.owned_sequences}:
-                    create.append(o.RawSQL(f"CREATE SEQUENCE IF NOT EXISTS {_qkey(seq)} AS {typ}",
+                if seq not in owned_old:
+                    create.append(o.RawSQL(f"CREATE SEQUENCE IF NOT EXISTS {o.qkey(seq)} AS {typ}",
                                            note=f"sequence {seq}"))
-                    late.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(seq)} OWNED BY {_qkey(key)}.{o.quote(col)}",
+                    late.append(o.RawSQL(f"ALTER SEQUENCE {o.qkey(seq)} OWNED BY {o.qkey(key)}.{o.quote(col)}",
                                          note=f"sequence {seq} owned by {key}.{col}"))
             create.append(o.CreateTable(*_tn(key), create_table_sql(t)))
             for c in t.constraints.values():
@@ -226,30 +129,28 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
             for iname, idef in t.indexes.items():
                 late.append(o.CreateIndex(iname, t.name, idef, concurrently=False, schema=_tn(key)[0]))
             if t.rls:
-                late.append(o.RawSQL(f"ALTER TABLE {_qkey(key)} ENABLE ROW LEVEL SECURITY", note="enable RLS"))
+                late.append(o.RawSQL(f"ALTER TABLE {o.qkey(key)} ENABLE ROW LEVEL SECURITY", note="enable RLS"))
             continue
         ot = old.tables[old_key]
-        old_seqs = {k for ot_ in old.tables.values() for k in ot_.owned_sequences}
-        new_seqs = {k for nt_ in new.tables.values() for k in nt_.owned_sequences}
         for seq in ot.owned_sequences:
-            if seq not in new_seqs and seq not in new.sequences:
-                drops.append(o.RawSQL(f"DROP SEQUENCE IF EXISTS {_qkey(seq)}", note=f"drop sequence {seq}", lossy=True))
+            if seq not in owned_new and seq not in new.sequences:
+                drops.append(o.RawSQL(f"DROP SEQUENCE IF EXISTS {o.qkey(seq)}", note=f"drop sequence {seq}", lossy=True))
         for seq, (col, typ) in t.owned_sequences.items():
-            if seq in old.sequences and seq not in old_seqs:  # a standalone sequence becomes the column's
+            if seq in old.sequences and seq not in owned_old:  # a standalone sequence becomes the column's
                 if old.sequences[seq].split(" ", 1)[0] != typ:
-                    create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(seq)} AS {typ}", note=f"alter sequence {seq}"))
-                late.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(seq)} OWNED BY {_qkey(key)}.{o.quote(col)}",
-                                     f"ALTER SEQUENCE {_qkey(seq)} OWNED BY NONE",
+                    create.append(o.RawSQL(f"ALTER SEQUENCE {o.qkey(seq)} AS {typ}", note=f"alter sequence {seq}"))
+                late.append(o.RawSQL(f"ALTER SEQUENCE {o.qkey(seq)} OWNED BY {o.qkey(key)}.{o.quote(col)}",
+                                     f"ALTER SEQUENCE {o.qkey(seq)} OWNED BY NONE",
                                      note=f"sequence {seq} owned by {key}.{col}"))
                 continue
-            if seq not in old_seqs and seq not in old.sequences and not t.columns[col].identity:
-                create.append(o.RawSQL(f"CREATE SEQUENCE IF NOT EXISTS {_qkey(seq)} AS {typ}", note=f"sequence {seq}"))
-                late.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(seq)} OWNED BY {_qkey(key)}.{o.quote(col)}",
+            if seq not in owned_old and seq not in old.sequences and not t.columns[col].identity:
+                create.append(o.RawSQL(f"CREATE SEQUENCE IF NOT EXISTS {o.qkey(seq)} AS {typ}", note=f"sequence {seq}"))
+                late.append(o.RawSQL(f"ALTER SEQUENCE {o.qkey(seq)} OWNED BY {o.qkey(key)}.{o.quote(col)}",
                                      note=f"sequence {seq} owned by {key}.{col}"))
                 continue
             old_typ = ot.owned_sequences.get(seq, (None, typ))[1]
             if old_typ != typ:
-                create.append(o.RawSQL(f"ALTER SEQUENCE {_qkey(seq)} AS {typ}", f"ALTER SEQUENCE {_qkey(seq)} AS {old_typ}",
+                create.append(o.RawSQL(f"ALTER SEQUENCE {o.qkey(seq)} AS {typ}", f"ALTER SEQUENCE {o.qkey(seq)} AS {old_typ}",
                                        note=f"sequence {seq} as {typ} (catalog update)"))
         if old_key != key:
             create.append(o.RenameTable(ot.name, t.name, _tn(key)[0]))
@@ -261,7 +162,6 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
             for c in t.constraints.values():
                 if c.kind == "f":
                     drops.insert(0, o.DropConstraint(t.name, c.name, c.definition, _tn(key)[0]))
-    _ = renamed_targets
 
     # views: drop changed ones (and every view over a changed table) first, recreate in creation order
     recreate = set()
@@ -269,8 +169,8 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
         nv = new.views.get(key)
         touches = any(re.search(rf"\b{re.escape(tn)}\b", vdef) for tn in changed_tables)
         if nv is None or nv[1] != vdef or nv[0] != kind or touches:
-            pre.insert(0, o.RawSQL(f"DROP {'MATERIALIZED VIEW' if kind == 'm' else 'VIEW'} IF EXISTS {_qkey(key)} CASCADE",
-                                   f"CREATE VIEW {_qkey(key)}{vdef}", note=f"drop view {key}"))
+            pre.insert(0, o.RawSQL(f"DROP {'MATERIALIZED VIEW' if kind == 'm' else 'VIEW'} IF EXISTS {o.qkey(key)} CASCADE",
+                                   f"CREATE VIEW {o.qkey(key)}{vdef}", note=f"drop view {key}"))
             if nv is not None:
                 recreate.add(key)
     dropped_views = {k for k in old.views if k not in new.views} | set(recreate)
@@ -295,38 +195,38 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
     for key, (kind, vdef, _oid) in sorted(new.views.items(), key=lambda kv: kv[1][2]):
         if key not in old.views or key in recreate:
             what = "MATERIALIZED VIEW" if kind == "m" else "VIEW"
-            late.append(o.RawSQL(f"CREATE {what} {_qkey(key)}{vdef.rstrip().rstrip(';')}",
-                                 f"DROP {what} IF EXISTS {_qkey(key)}", note=f"create view {key}"))
+            late.append(o.RawSQL(f"CREATE {what} {o.qkey(key)}{vdef.rstrip().rstrip(';')}",
+                                 f"DROP {what} IF EXISTS {o.qkey(key)}", note=f"create view {key}"))
     late.extend(late_idx)
     for name, (tkey, tdef) in new.triggers.items():
         cur_t = old.triggers.get(name)
         if cur_t and cur_t[1] == tdef:
             continue
         if cur_t:
-            pre.append(o.RawSQL(f"DROP TRIGGER IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
+            pre.append(o.RawSQL(f"DROP TRIGGER IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {o.qkey(tkey)}",
                                 note=f"drop trigger {name}"))
-        late.append(o.RawSQL(tdef, f"DROP TRIGGER IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
+        late.append(o.RawSQL(tdef, f"DROP TRIGGER IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {o.qkey(tkey)}",
                              note=f"create trigger {name}"))
     for name, (tkey, tdef) in old.triggers.items():
         if name not in new.triggers and tkey in new.tables:
-            drops.insert(0, o.RawSQL(f"DROP TRIGGER IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
+            drops.insert(0, o.RawSQL(f"DROP TRIGGER IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {o.qkey(tkey)}",
                                      tdef, note=f"drop trigger {name}"))
     for name, (tkey, pdef) in new.policies.items():
         cur_p = old.policies.get(name)
         if cur_p and cur_p[1] == pdef:
             continue
         if cur_p:
-            pre.append(o.RawSQL(f"DROP POLICY IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
+            pre.append(o.RawSQL(f"DROP POLICY IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {o.qkey(tkey)}",
                                 note=f"drop policy {name}"))
-        late.append(o.RawSQL(pdef, f"DROP POLICY IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
+        late.append(o.RawSQL(pdef, f"DROP POLICY IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {o.qkey(tkey)}",
                              note=f"create policy {name}"))
     for name, (tkey, pdef) in old.policies.items():
         if name not in new.policies and tkey in new.tables:
-            drops.insert(0, o.RawSQL(f"DROP POLICY IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {_qkey(tkey)}",
+            drops.insert(0, o.RawSQL(f"DROP POLICY IF EXISTS {o.quote(name.rsplit('.', 1)[1])} ON {o.qkey(tkey)}",
                                      pdef, note=f"drop policy {name}"))
     for key in old.enums:
         if key not in new.enums:
-            drops.append(o.RawSQL(f"DROP TYPE IF EXISTS {_qkey(key)}", note=f"drop enum {key}"))
+            drops.append(o.RawSQL(f"DROP TYPE IF EXISTS {o.qkey(key)}", note=f"drop enum {key}"))
     for ext in old.extensions:
         if ext not in new.extensions:
             drops.append(o.RawSQL(f"DROP EXTENSION IF EXISTS {o.quote(ext)}", note=f"drop extension {ext}"))
@@ -335,13 +235,13 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
     comments: list[o.Op] = []
     for target, text in new.comments.items():
         if old.comments.get(target) != text:
-            comments.append(o.RawSQL(f"{target} IS {_lit(text)}", note="comment"))
+            comments.append(o.RawSQL(f"{target} IS {o.literal(text)}", note="comment"))
     for target in old.comments:
         if target not in new.comments and _comment_target_survives(target, new):
             comments.append(o.RawSQL(f"{target} IS NULL", note="comment removed"))
     for key in new.force_rls ^ old.force_rls:
         if key in new.tables:
-            late.append(o.RawSQL(f"ALTER TABLE {_qkey(key)} {'' if key in new.force_rls else 'NO '}FORCE ROW LEVEL "
+            late.append(o.RawSQL(f"ALTER TABLE {o.qkey(key)} {'' if key in new.force_rls else 'NO '}FORCE ROW LEVEL "
                                  "SECURITY", note="force row level security"))
     constraints.sort(key=lambda op: 0 if isinstance(op, o.AddConstraint) and re.match(
         r"(PRIMARY KEY|UNIQUE)", op.definition) else 1)
@@ -410,10 +310,6 @@ def _comment_target_survives(target: str, new: Schema) -> bool:
     parts = m.group(2).replace('"', "").split(".")
     key = ".".join(parts[:2]) if len(parts) >= 2 else f"public.{parts[0]}"
     return key in new.tables
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _add_constraint(t: Table, c: Any, new_table: bool = False) -> list[o.Op]:
@@ -534,11 +430,11 @@ def _diff_table(ot: Table, t: Table, renames: dict[str, str], res: DiffResult, c
     if ot.partition_of != t.partition_of:
         if ot.partition_of:
             parent = ot.partition_of.split(" ", 1)[0]
-            pre.append(o.RawSQL(f"ALTER TABLE {_qkey(parent)} DETACH PARTITION {o.qname(t.schema, t.name)}",
+            pre.append(o.RawSQL(f"ALTER TABLE {o.qkey(parent)} DETACH PARTITION {o.qname(t.schema, t.name)}",
                                 note=f"detach {t.name}"))
         if t.partition_of:
             parent, bound = t.partition_of.split(" ", 1)
-            late.append(o.RawSQL(f"ALTER TABLE {_qkey(parent)} ATTACH PARTITION {o.qname(t.schema, t.name)} {bound}",
+            late.append(o.RawSQL(f"ALTER TABLE {o.qkey(parent)} ATTACH PARTITION {o.qname(t.schema, t.name)} {bound}",
                                  note=f"attach {t.name}"))
     if ot.rls != t.rls:
         late.append(o.RawSQL(f"ALTER TABLE {o.qname(t.schema, t.name)} {'ENABLE' if t.rls else 'DISABLE'} ROW LEVEL "

@@ -51,6 +51,17 @@ def qname(schema: str | None, name: str) -> str:
     return f"{quote(schema)}.{quote(name)}" if schema and schema != "public" else quote(name)
 
 
+def qkey(key: str) -> str:
+    """A catalog key ``schema.name`` as a qualified name (``public`` left out)."""
+    nsp, name = key.split(".", 1)
+    return qname(nsp, name)
+
+
+def literal(text: object) -> str:
+    """A SQL string literal."""
+    return "'" + str(text if text is not None else "").replace("'", "''") + "'"
+
+
 @dataclass
 class Op:
     """Base class. ``phase`` is where the planner puts it by default."""

@@ -111,10 +111,6 @@ def _t(table: Table) -> str:
     return o.qname(table.schema, table.name)
 
 
-def _lit(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
 def _index_columns(indexdef: str) -> list[str]:
     m = re.search(r"USING \w+ \((.*)\)", indexdef)
     return [c.strip().strip('"') for c in m.group(1).split(",")] if m else []
@@ -196,11 +192,11 @@ class Planner:
             return
         if isinstance(op, o.ValidateConstraint):
             self.add(_long_step(_step_for_op(op, "backfill", verify=[
-                f"SELECT convalidated FROM pg_constraint WHERE conname = {_lit(op.name)}  -- expect true"])))
+                f"SELECT convalidated FROM pg_constraint WHERE conname = {o.literal(op.name)}  -- expect true"])))
             return
         if isinstance(op, o.CreateIndex) and op.concurrently:
             self.add(_long_step(_step_for_op(op, "backfill", lock_timeout="2s", verify=[
-                f"SELECT indisvalid FROM pg_index WHERE indexrelid = {_lit(op.name)}::regclass  -- expect true"])))
+                f"SELECT indisvalid FROM pg_index WHERE indexrelid = {o.literal(op.name)}::regclass  -- expect true"])))
             return
         if isinstance(op, o.DropColumn | o.DropTable | o.DropIndex):
             self.add(_step_for_op(op, "contract", note="lossy: the rollback recreates the structure, not the data"
@@ -236,7 +232,7 @@ class Planner:
             self.add(_step_for_op(op, "expand", note="constant default: stored in the catalog, no rewrite"
                                   if op.default else "nullable, no default: catalog update only",
                                   verify=[f"SELECT count(*) FROM information_schema.columns WHERE table_name = "
-                                          f"{_lit(op.table)} AND column_name = {_lit(op.column)}  -- expect 1"]))
+                                          f"{o.literal(op.table)} AND column_name = {o.literal(op.column)}  -- expect 1"]))
             return
         plain = o.AddColumn(op.table, op.column, op.type, True, None, op.schema)
         self.add(_step_for_op(plain, "expand", note="added nullable and without a default: catalog update only"))
@@ -263,7 +259,7 @@ class Planner:
                                    True, op.schema)
             self.add(_long_step(_step_for_op(create, "backfill", prechecks=[
                 f"SELECT {cols}, count(*) FROM {_t(t)} GROUP BY {cols} HAVING count(*) > 1 LIMIT 10  -- expect no rows"],
-                verify=[f"SELECT indisvalid FROM pg_index WHERE indexrelid = {_lit(idx)}::regclass  -- expect true"])))
+                verify=[f"SELECT indisvalid FROM pg_index WHERE indexrelid = {o.literal(idx)}::regclass  -- expect true"])))
             kind = "PRIMARY KEY" if d.startswith("PRIMARY") else "UNIQUE"
             if kind == "PRIMARY KEY":
                 for c in (x.strip().strip('"') for x in cols.split(",")):
@@ -490,7 +486,7 @@ class Planner:
                                  "interval '30 seconds' AND pid <> pg_backend_pid()  -- long transactions would "
                                  "make the lock wait; expect none"],
                       verify=[f"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
-                              f"{_lit(t.name)}::regclass AND attname = {_lit(op.column)}  -- expect {op.new_type}"],
+                              f"{o.literal(t.name)}::regclass AND attname = {o.literal(op.column)}  -- expect {op.new_type}"],
                       note="old code keeps working: same column name, wider type"))
         for other, c in refs:
             self.add(_long_step(Step("switch", f"re-validate {other.name}.{c.name} (SHARE UPDATE EXCLUSIVE)",
