@@ -77,7 +77,10 @@ def design(path: str | Path, out_dir: str | Path | None = None, options: DesignO
     from dbwright.verify.run import verify_design
 
     opts = options or DesignOptions()
-    check_drill_kinds(opts.drills)
+    if opts.drills:
+        from dbwright.api.drills import check_kinds
+
+        check_kinds(opts.drills)
     loaded = _load(path)
     assert loaded.spec is not None
     out = Path(out_dir) if out_dir else None
@@ -105,15 +108,6 @@ DRILL_KEYS = ("kind", "engine", "tool", "topology", "started", "target_time", "a
               "kills", "variants", "summary", "host_load", "drill_wall_s", "note")
 
 
-def check_drill_kinds(kinds: tuple[str, ...]) -> None:
-    from dbwright.api.drills import KINDS
-    from dbwright.model import DbwrightError
-
-    unknown = [k for k in kinds if k not in KINDS]
-    if unknown:
-        raise DbwrightError(f"unknown drill {', '.join(unknown)}; choose from {', '.join(KINDS)}")
-
-
 def run_design_drills(design_: Design, kinds: tuple[str, ...], options: dict[str, Any],
                       progress: Callable[[str], None]) -> None:
     """Run drills on throwaway loopback clusters and attach the results to the DR/HA section.
@@ -121,18 +115,18 @@ def run_design_drills(design_: Design, kinds: tuple[str, ...], options: dict[str
     A drill that cannot run here (binaries missing) is recorded as skipped, as verification does; a
     drill that ran and lost acknowledged commits (or restored rows after its target) is an error.
     """
-    from dbwright.api.drills import _ALLOWED, drill
+    from dbwright.api.drills import OPTIONS, check_kinds, drill
     from dbwright.drills.history import mermaid_gantt, timeline_svg
     from dbwright.model import DbwrightError, Location, Severity
 
     section = design_.section("dr_ha")
     if section is None:
         raise DbwrightError("--drill needs the DR/HA section (the spec's stages exclude dr_ha)")
-    check_drill_kinds(kinds)
+    check_kinds(kinds)
     results: list[dict[str, Any]] = []
     for kind in kinds:
         progress(f"drill {kind}: running on throwaway loopback clusters")
-        opts = {k: v for k, v in options.items() if k in _ALLOWED[kind]}
+        opts = {k: v for k, v in options.items() if k in OPTIONS[kind]}
         try:
             r = drill(kind, history=False, **opts)
         except DbwrightError as exc:

@@ -39,7 +39,7 @@ def _runner(kind: str) -> Callable[..., dict[str, Any]]:
     raise DbwrightError(f"unknown drill '{kind}'; choose one of: {', '.join(KINDS)}")
 
 
-_ALLOWED = {
+OPTIONS = {  # the options each drill takes
     "pitr": {"scale_mb", "keep", "timeout_s", "gap_s", "process_max", "restore_throughput_bps", "compare_raw",
              "on_run"},
     "disaster": {"mode", "scale_mb", "write_s", "archive_timeout", "keep", "timeout_s", "restore_throughput_bps",
@@ -47,6 +47,12 @@ _ALLOWED = {
     "failover": {"mode", "settings", "kills", "keep", "timeout_s", "pre_write_s", "stall_s", "on_run"},
     "mariadb-pitr": {"scale_mb", "keep", "timeout_s", "gap_s", "on_run"},
 }
+
+
+def check_kinds(kinds: tuple[str, ...] | list[str]) -> None:
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise DbwrightError(f"unknown drill {', '.join(unknown)}; choose one of: {', '.join(KINDS)}")
 
 
 def drill(kind: str, history: Path | str | bool | None = None, **options: Any) -> dict[str, Any]:
@@ -57,7 +63,7 @@ def drill(kind: str, history: Path | str | bool | None = None, **options: Any) -
     """
     run = _runner(kind)
     opts = {k: v for k, v in options.items() if v is not None}
-    unknown = set(opts) - _ALLOWED[kind]
+    unknown = set(opts) - OPTIONS[kind]
     if unknown:
         raise DbwrightError(f"drill {kind} does not take {', '.join(sorted(unknown))}")
     try:

@@ -180,11 +180,14 @@ def build_section(p: PlanInput, locate: Any = None) -> Section:
                             loc, remediation=d["ddl"]["postgresql"]) for d in drop_rows]
     findings += [Finding("IDX002", Severity.INFO, f"workload: {msg}", loc) for msg in p.problems]
     proof = data["proof"]
+    if p.own_schema:
+        drop_txt = f"{len(drop_rows)} schema index(es) superseded; " if drop_rows else ""
+    else:
+        drop_txt = f"{len(drop_rows)} existing index(es) to drop; "
+    proof_txt = "done" if proof.get("status") == "proved" else f"skipped ({proof.get('reason')})"
     summary = (f"{len(picks)} index(es) ({_mb(size)}) cut the workload's {unit} to "
                f"{100 * sel.relative_cost:.1f}%; {len(rejects)} candidate(s) rejected with reasons; "
-               + ((f"{len(drop_rows)} schema index(es) superseded; " if drop_rows else "") if p.own_schema else
-                  f"{len(drop_rows)} existing index(es) to drop; ") + "planner proof: "
-               f"{'done' if proof.get('status') == 'proved' else 'skipped (' + str(proof.get('reason')) + ')'}.")
+               f"{drop_txt}planner proof: {proof_txt}.")
     return Section("indexes", "Indexes", summary=summary, decisions=decisions, findings=findings, data=data)
 
 

@@ -74,15 +74,10 @@ def inflate(cluster: Any, database: str, md: sa.MetaData, scale: float) -> dict[
     size instead (proportions kept); callers scale sizes back by it.
     """
     with cluster.connect(database) as conn:
-        sample = {str(t): float(n) for t, n in conn.execute(
-            "SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind = 'r' AND n.nspname = 'public'").fetchall()}
-        for name in sample:
-            sample[name] = float(conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
+        sample = {t.name: float(conn.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0])
+                  for t in md.tables.values()}
         rows = full_rows(md, sample, scale)
         for t in md.tables.values():
-            if t.name not in sample:
-                continue
             conn.execute(f'ALTER TABLE "{t.name}" SET (autovacuum_enabled = false)')
             for fk in t.foreign_keys:
                 # Each referencing column has as many distinct values as its parent has rows, except
