@@ -46,11 +46,14 @@ from dbwright.api.normalize import (
     write_normalization,
     write_spec_fds,
 )
+from dbwright.engines.connect import ConnectionFailed, as_connection_failure
 from dbwright.model import DbwrightError, Decision, Evidence, Finding, Location, Severity
+from dbwright.model.secrets import install_redacting_streams, redact, redact_any, register_dsn
 from dbwright.spec import Spec, SpecError, load_spec
 
 __all__ = [
     "DRILL_KINDS",
+    "ConnectionFailed",
     "DbwrightError",
     "Decision",
     "DesignOptions",
@@ -64,6 +67,7 @@ __all__ = [
     "Spec",
     "SpecError",
     "advise_indexes",
+    "as_connection_failure",
     "attach_throughput",
     "capacity",
     "compare",
@@ -79,6 +83,7 @@ __all__ = [
     "execute_migration",
     "fd_analyze",
     "init_spec",
+    "install_redacting_streams",
     "lint_migration",
     "lint_sarif",
     "lint_text",
@@ -96,6 +101,9 @@ __all__ = [
     "profile_data",
     "prove_indexes",
     "recommend",
+    "redact",
+    "redact_any",
+    "register_dsn",
     "rehearse_migration",
     "section_markdown",
     "spec_json_schema",

@@ -137,16 +137,11 @@ def prove_indexes(section: Section, cluster: Any, md: Any, **kw: Any) -> Section
 
 def _advise_live(dsn: str, workload: str | Path | None, budget: int | None, max_indexes: int | None,
                  progress: Progress) -> Section:
-    import psycopg
-
+    from dbwright.engines.connect import pg_connect
     from dbwright.inspect.workload import from_pg_stat_statements, read_sql_file
     from dbwright.verify.index_proof import plan_with_planner
 
-    try:
-        conn = psycopg.connect(dsn, autocommit=True)
-    except Exception as exc:
-        raise DbwrightError(f"cannot connect to {dsn!r}: {exc}") from None
-    with conn:
+    with pg_connect(dsn) as conn:
         conn.execute("SET default_transaction_read_only = on")
         version = str(_one(conn, "SHOW server_version"))
         queries = read_sql_file(workload) if workload else from_pg_stat_statements(conn)

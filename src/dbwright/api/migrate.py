@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dbwright.engines.connect import describe, is_pg_dsn, is_url, pg_connect, sa_engine
 from dbwright.migration.diff import DiffResult, diff_schemas, diff_sql, load_schema, parse_renames
 from dbwright.migration.engine_switch import SwitchAssessment, assess, runbook
 from dbwright.migration.lint import LintResult, lint_file, lint_sql, render_text, to_sarif
@@ -99,19 +100,31 @@ class MigrationPlan:
 
 def _schema_input(src: str, cluster: Any, db: str) -> tuple[Any, str]:
     """(Schema, context SQL) from a DDL file or a live PostgreSQL DSN (read-only)."""
-    if src.startswith(("postgresql://", "postgres://")) or "dbname=" in src:
-        import psycopg
-
+    if is_pg_dsn(src):
         from dbwright.migration.catalog import read_schema
         from dbwright.migration.diff import create_table_sql
 
-        with psycopg.connect(src, autocommit=True) as conn:
+        with pg_connect(src) as conn:
             conn.execute("SET default_transaction_read_only = on")
             schema = read_schema(conn)
         ctx = ";\n".join(create_table_sql(t) for t in schema.tables.values()) + ";"
         return schema, ctx
     sql = spec_ddl(src) if src.endswith((".yaml", ".yml")) else _read(src)
     return load_schema(cluster, db, sql), sql
+
+
+def _check_dsns(*sources: str | Path) -> None:
+    """Connect to each DSN among ``sources`` once, before any sandbox starts: a wrong password or
+    host fails in a fraction of a second (ConnectionFailed), not after a throwaway cluster's start."""
+    for src in sources:
+        if is_pg_dsn(str(src)):
+            pg_connect(str(src)).close()
+
+
+def source_label(src: str | Path) -> str:
+    """How a schema source is named in reports: a file by its name, a DSN without its password."""
+    text = str(src)
+    return describe(text) if is_pg_dsn(text) or is_url(text) else Path(text).name
 
 
 def spec_ddl(path: str | Path) -> str:
@@ -148,6 +161,7 @@ def plan_migration(from_: str | Path, to: str | Path, renames: list[str] | dict[
     """Diff two schemas (DDL files or DSNs, read-only) on a throwaway PostgreSQL and plan the change."""
     rmap = parse_renames(renames)
     bmap = dict(b.split("=", 1) for b in backfills or [])
+    _check_dsns(from_, to)
     with contextlib.ExitStack() as stack:
         cl = cluster or stack.enter_context(_pg_sandbox())
         try:
@@ -166,7 +180,7 @@ def plan_migration(from_: str | Path, to: str | Path, renames: list[str] | dict[
     plan = plan_from_diff(diff, major, batch_size, bmap, context_sql=ctx)
     result = MigrationPlan(plan, diff)
     if out_dir:
-        result.files = write_plan(plan, out_dir, f"Migration plan: {Path(str(from_)).name} → {Path(str(to)).name}")
+        result.files = write_plan(plan, out_dir, f"Migration plan: {source_label(from_)} → {source_label(to)}")
     return result
 
 
@@ -222,6 +236,7 @@ def execute_migration(dsn: str, from_: str | Path, to: str | Path, renames: list
 
     if not dsn:
         raise DbwrightError("executing a plan needs an explicit --dsn")
+    _check_dsns(dsn)
     mp = plan_migration(from_, to, renames, backfills)
     if mp.plan.prompts:
         raise DbwrightError("the plan has open decisions; resolve them first: " + "; ".join(mp.plan.prompts))
@@ -237,7 +252,7 @@ def switch_engine(source: str | None = None, schema_file: str | Path | None = No
     import sqlalchemy as sa
 
     if source:
-        engine = sa.create_engine(source)
+        engine = sa_engine(source)
         try:
             a = assess(engine)
         finally:

@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from dbwright.api import DbwrightError, Finding, Severity, SpecError
+from dbwright.api import DbwrightError, Finding, Severity, SpecError, as_connection_failure, redact
 
 console = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)
@@ -50,7 +51,7 @@ def guarded(fn: F) -> F:
             console.print(f"[red]{n} error(s) in the spec[/]")
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except DbwrightError as exc:
-            console.print(f"[red]error:[/] {exc}")
+            console.print("[red]error:[/] " + escape(redact(str(exc))))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except KeyboardInterrupt:
             console.print("[yellow]interrupted: sandboxes stopped and removed[/]")
@@ -58,7 +59,11 @@ def guarded(fn: F) -> F:
         except Exception as exc:
             if os.environ.get("DBWRIGHT_DEBUG"):
                 raise
-            console.print(f"[red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            failed = as_connection_failure(exc)
+            if failed is not None:  # a driver error that escaped a connect helper is still a user error
+                console.print("[red]error:[/] " + escape(str(failed)))
+                raise typer.Exit(EXIT_BAD_INPUT) from None
+            console.print(f"[red]internal error:[/] {type(exc).__name__}: " + escape(redact(str(exc))) + "\n"
                           "This is a bug in dbwright. Re-run with DBWRIGHT_DEBUG=1 for the traceback.")
             raise typer.Exit(EXIT_INTERNAL) from None
 
@@ -66,7 +71,7 @@ def guarded(fn: F) -> F:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+    sys.stdout.write(redact(json.dumps(data, indent=2, default=str)) + "\n")
 
 
 @contextlib.contextmanager

@@ -40,7 +40,8 @@ def connect_socket(sock: str | Path, database: str | None = None) -> Any:
     """An autocommit root connection over a server's unix socket."""
     import pymysql
 
-    return pymysql.connect(unix_socket=str(sock), user="root", database=database, autocommit=True)
+    return pymysql.connect(unix_socket=str(sock), user="root", database=database, autocommit=True,
+                           program_name="dbwright")
 
 
 def scalar_socket(sock: str | Path, sql: str, database: str | None = None) -> Any:
@@ -123,7 +124,8 @@ class MariaDBInstance:
             conn.close()
 
     def url(self, database: str | None = None) -> str:
-        return f"mysql+pymysql://root@localhost/{database or ''}?unix_socket={self.sock}&charset=utf8mb4"
+        return (f"mysql+pymysql://root@localhost/{database or ''}?unix_socket={self.sock}&charset=utf8mb4"
+                "&program_name=dbwright")
 
     def create_database(self, name: str) -> str:
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):

@@ -132,12 +132,13 @@ class PostgresCluster:
         return f"host={self.sock} port={self.port} user=postgres dbname={database}"
 
     def url(self, database: str | None = None) -> str:
-        return f"postgresql+psycopg://postgres@/{database or 'postgres'}?host={self.sock}&port={self.port}"
+        return (f"postgresql+psycopg://postgres@/{database or 'postgres'}?host={self.sock}&port={self.port}"
+                "&application_name=dbwright")
 
     def connect(self, database: str = "postgres", autocommit: bool = True) -> Any:
         import psycopg
 
-        return psycopg.connect(self.dsn(database), autocommit=autocommit)
+        return psycopg.connect(self.dsn(database), autocommit=autocommit, application_name="dbwright")
 
     def execute(self, sql: str, database: str = "postgres") -> None:
         with self.connect(database) as conn:

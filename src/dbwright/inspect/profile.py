@@ -228,7 +228,9 @@ def read_table(url: str, table: str | None, sample: int = DEFAULT_SAMPLE, seed: 
 
     if not table:
         raise DbwrightError("a database URL needs --table T")
-    engine = sa.create_engine(url)
+    from dbwright.engines.connect import describe, sa_engine
+
+    engine = sa_engine(url)
     try:
         with engine.connect() as conn:
             if conn.dialect.name == "postgresql":
@@ -240,7 +242,7 @@ def read_table(url: str, table: str | None, sample: int = DEFAULT_SAMPLE, seed: 
             try:
                 t = sa.Table(tname, meta, autoload_with=conn, schema=schema or None)
             except sa.exc.NoSuchTableError:
-                raise DbwrightError(f"table '{table}' not found at {engine.url.render_as_string()}") from None
+                raise DbwrightError(f"table '{table}' not found at {describe(url)}") from None
             total = int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
             q = sa.select(*t.columns)
             if total > sample:
@@ -251,7 +253,7 @@ def read_table(url: str, table: str | None, sample: int = DEFAULT_SAMPLE, seed: 
     finally:
         engine.dispose()
     return TableData(tname, [c.name for c in t.columns], rows, total,
-                     f"{engine.url.render_as_string(hide_password=True)} table {table}")
+                     f"{describe(url)} table {table}")
 
 
 def read_data(data: str, table: str | None = None, sample: int = DEFAULT_SAMPLE, seed: int = 0) -> TableData:

@@ -307,10 +307,10 @@ def run_step(conn: Any, step: Step, retries: int = 5) -> int:
 
 def execute_plan(dsn: str, plan: Plan, phases: tuple[str, ...] = PHASES) -> list[StepResult]:
     """Apply ``plan`` to the database at ``dsn`` (explicit opt-in only), step by step, same guards."""
-    import psycopg
+    from dbwright.engines.connect import pg_connect
 
     out: list[StepResult] = []
-    with psycopg.connect(dsn, autocommit=True) as conn:
+    with pg_connect(dsn) as conn:
         for phase in phases:
             for step in plan.phase(phase):
                 r = StepResult(phase, step.title)
