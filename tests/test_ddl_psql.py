@@ -65,3 +65,9 @@ def test_unterminated_statement_is_reported() -> None:
     sc = split_psql("CREATE TABLE a (x int);\nCREATE TABLE b (y int)\n")
     assert sc.unterminated == "CREATE TABLE b (y int)"
     assert [s.text for s in sc.statements][-1] == "CREATE TABLE b (y int)"
+
+
+def test_standard_conforming_strings_off_makes_backslash_an_escape() -> None:
+    sql = "SET standard_conforming_strings = off;\nINSERT INTO t VALUES ('a\\';b');\nSELECT 1;\n"
+    assert [s.text for s in split_psql(sql).statements] == [
+        "SET standard_conforming_strings = off;", "INSERT INTO t VALUES ('a\\';b');", "SELECT 1;"]

@@ -26,6 +26,7 @@ SEND_COMMANDS = frozenset({"g", "gx", "gset", "gexec", "gdesc", "crosstabview", 
 _COPY_STDIN = re.compile(r"^\s*copy\b.*\bfrom\s+stdin\b", re.IGNORECASE | re.DOTALL)
 _META_COPY_STDIN = re.compile(r".*\bfrom\s+(stdin|pstdin)\b", re.IGNORECASE | re.DOTALL)
 _ROUTINE = re.compile(r"^\s*create\s+(or\s+replace\s+)?(function|procedure)\b", re.IGNORECASE)
+_SCS = re.compile(r"^\s*set\s+(?:session\s+)?standard_conforming_strings\s*(?:=|to)\s*'?(\w+)", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 _DOLLAR = re.compile(r"\$([A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*)?\$")
 
@@ -77,10 +78,11 @@ def split_psql(text: str) -> PsqlScript:
     paren = 0
     begin_depth = 0
     holes: list[tuple[int, int]] = []  # meta-command spans inside the current statement
+    standard_strings = True  # standard_conforming_strings: off makes '\\' an escape in every string
     cache = [0, 1]
 
     def emit_sql(end: int) -> None:
-        nonlocal start, paren, begin_depth, holes
+        nonlocal start, paren, begin_depth, holes, standard_strings
         if start is None:
             return
         pieces, pos = [], start
@@ -96,6 +98,9 @@ def split_psql(text: str) -> PsqlScript:
         start, paren, begin_depth, holes = None, 0, 0, []
         if not stmt:
             return
+        scs = _SCS.match(stmt)
+        if scs:
+            standard_strings = scs.group(1).lower() not in ("off", "false", "0")
         if _COPY_STDIN.match(_strip_comments(stmt)):
             _read_copy_data(chunk)
 
@@ -161,7 +166,7 @@ def split_psql(text: str) -> PsqlScript:
         if start is None:
             start = i
         if c == "'":
-            i = _skip_string(text, i, escape=_is_e_string(text, i))
+            i = _skip_string(text, i, escape=not standard_strings or _is_e_string(text, i))
             continue
         if c == '"':
             e = text.find('"', i + 1)
