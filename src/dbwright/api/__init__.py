@@ -13,6 +13,7 @@ from dbwright.api.architecture import (
     section_markdown,
 )
 from dbwright.api.blueprints import init_spec, list_blueprints
+from dbwright.api.critique import CritiqueReport, critique, critique_database, critique_formats
 from dbwright.api.design import (
     DesignOptions,
     DesignResult,
@@ -26,6 +27,7 @@ from dbwright.api.dr import dr_files, dr_markdown, dr_plan_json, plan_dr, plan_d
 from dbwright.api.drills import KINDS as DRILL_KINDS
 from dbwright.api.drills import drill, drill_history, drill_history_svg
 from dbwright.api.indexes import IndexAdvice, advise_indexes, prove_indexes
+from dbwright.api.inspect import InspectResult, inspect_database
 from dbwright.api.migrate import (
     MigrationPlan,
     execute_migration,
@@ -54,6 +56,7 @@ from dbwright.spec import Spec, SpecError, load_spec
 __all__ = [
     "DRILL_KINDS",
     "ConnectionFailed",
+    "CritiqueReport",
     "DbwrightError",
     "Decision",
     "DesignOptions",
@@ -61,6 +64,7 @@ __all__ = [
     "Evidence",
     "Finding",
     "IndexAdvice",
+    "InspectResult",
     "Location",
     "MigrationPlan",
     "Severity",
@@ -71,6 +75,9 @@ __all__ = [
     "attach_throughput",
     "capacity",
     "compare",
+    "critique",
+    "critique_database",
+    "critique_formats",
     "design",
     "design_spec",
     "dr_files",
@@ -84,6 +91,7 @@ __all__ = [
     "fd_analyze",
     "init_spec",
     "install_redacting_streams",
+    "inspect_database",
     "lint_migration",
     "lint_sarif",
     "lint_text",

@@ -19,7 +19,7 @@ app = typer.Typer(
 )
 
 # Each module defines register(app). Order is the order of `dbwright --help`.
-COMMAND_MODULES = ("design", "dr", "drills", "indexes", "migrate", "normalize", "architecture")
+COMMAND_MODULES = ("design", "inspect", "dr", "drills", "indexes", "migrate", "normalize", "architecture")
 
 
 def _version(value: bool) -> None:

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="union-attr,arg-type,index,var-annotated"
+# (pglast types every node field as Optional; the parser guarantees the ones read here.)
 """A DDL file (pg_dump / psql script, mysqldump, SQLite script) → a Database, through a real engine.
 
 The choice: apply the file to a throwaway engine of its dialect and reflect the catalog, rather
@@ -83,7 +85,13 @@ def load_postgres_file(path: Path, text: str, cluster: Any, database: str, db: D
             errors.append({"line": script.statements[-1].line, "statement": script.unterminated[:80],
                            "error": "no terminating ';': psql would not send it (it was run anyway)"})
         with contextlib.suppress(psycopg.Error):
-            conn.execute("ANALYZE")
+            # statistics for the loaded tables only (a bare ANALYZE also scans every system catalog)
+            rels = [r[0] for r in conn.execute(
+                "select format('%I.%I', n.nspname, c.relname) from pg_class c join pg_namespace n on "
+                "n.oid = c.relnamespace where c.relkind in ('r', 'p', 'm') and n.nspname not in "
+                "('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'").fetchall()]
+            if rels:
+                conn.execute("ANALYZE " + ", ".join(rels))
     finally:
         conn.close()
     for name, lines in sorted(skipped.items()):
@@ -174,7 +182,7 @@ def pg_locations(text: str, db: Database) -> None:
             continue
         raw = ch.text.encode("utf-8")
 
-        def line_of(loc: int | None) -> int:
+        def line_of(loc: int | None, ch: Chunk = ch, raw: bytes = raw) -> int:
             if loc is None or loc < 0:
                 return ch.line
             return ch.line + raw[:loc].count(b"\n")
@@ -182,7 +190,7 @@ def pg_locations(text: str, db: Database) -> None:
         for rs in stmts:
             node = rs.stmt
             if isinstance(node, ast.VariableSetStmt) and (node.name or "").lower() == "search_path" and node.args:
-                search_path = [str(getattr(a, "val", None) and a.val.sval or "").strip() or "public"
+                search_path = [str(getattr(a.val, "sval", "") or "").strip() or "public"
                                for a in node.args if isinstance(a, ast.A_Const)] or search_path
             elif isinstance(node, ast.SelectStmt):
                 m = re.search(r"set_config\('search_path',\s*'([^']*)'", ch.text)

@@ -41,13 +41,13 @@ def read_mysql(conn: Any, schemas: list[str], db: Database) -> Database:
         select table_schema, table_name, table_type, engine, table_rows, data_length, index_length, table_comment,
                auto_increment
         from information_schema.tables where table_schema in %s order by 1, 2""", p):
-        t = Table(sch, name, "view" if ttype == "VIEW" else "table", engine=engine,
-                  comment=comment or None, auto_increment=auto)
-        if t.kind == "table":
-            t.rows = int(rows) if rows is not None else None
-            t.table_bytes, t.index_bytes = data, index
-            t.total_bytes = (data or 0) + (index or 0) if data is not None else None
-        db.tables[t.key] = t
+        tab = Table(sch, name, "view" if ttype == "VIEW" else "table", engine=engine,
+                    comment=comment or None, auto_increment=auto)
+        if tab.kind == "table":
+            tab.rows = int(rows) if rows is not None else None
+            tab.table_bytes, tab.index_bytes = data, index
+            tab.total_bytes = (data or 0) + (index or 0) if data is not None else None
+        db.tables[tab.key] = tab
     for sch, tname, name, ctype, nullable, dflt, extra, comment, pos, gen in _rows(conn, """
         select table_schema, table_name, column_name, column_type, is_nullable, column_default, extra,
                column_comment, ordinal_position, generation_expression
@@ -59,7 +59,7 @@ def read_mysql(conn: Any, schemas: list[str], db: Database) -> Database:
         t.columns.append(Column(name, ctype, nullable=nullable == "YES", default=_default(dflt, db.engine),
                                 identity="auto_increment" if "auto_increment" in extra else "",
                                 generated=gen or None, comment=comment or None, position=int(pos)))
-    for sch, tname, cname, ctype, col, pos, rsch, rtable, rcol, delete, update in _rows(conn, """
+    for sch, tname, cname, ctype, col, _pos, rsch, rtable, rcol, delete, update in _rows(conn, """
         select c.table_schema, c.table_name, c.constraint_name, c.constraint_type, k.column_name, k.ordinal_position,
                k.referenced_table_schema, k.referenced_table_name, k.referenced_column_name, r.delete_rule, r.update_rule
         from information_schema.table_constraints c

@@ -233,8 +233,7 @@ def _statistics(conn: Any, db: Database) -> None:
     db.stats_age_s = age if reset else None
     db.statistics = True
     if "pg_stat_statements" in db.extensions:
-        with contextlib.suppress(Exception):
-            with conn.transaction():
+        with contextlib.suppress(Exception), conn.transaction():
                 for q, calls, total, mean, stddev, rows in _rows(conn, """
                     select query, calls, total_exec_time, mean_exec_time, stddev_exec_time, rows
                     from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())

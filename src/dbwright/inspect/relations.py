@@ -313,10 +313,10 @@ def _inclusion(db: Database, tables: list[Table], keys: dict[str, list[str]],
         if named or len(hits) != 1 or len(set(vals)) < 2 or t.primary_key == [c]:
             continue  # a table's own key included in another key is usually a coincidence of ranges
         parent, pcol, _ = hits[0]
-        if type_family(col.type) != type_family(parent.column(pcol).type if parent.column(pcol) else ""):
+        pc = parent.column(pcol)
+        if pc is None or type_family(col.type) != type_family(pc.type):
             continue
-        k = (t.key, c, parent.key)
-        candidates[k] = Relation(t.key, [c], parent.key, [pcol], [{
+        candidates[(t.key, c, parent.key)] = Relation(t.key, [c], parent.key, [pcol], [{
             "kind": "inclusion", "detail": f"values included only in {parent.key}.{pcol} (SPIDER)",
             "weight": WEIGHTS["inclusion_only"]}])
 

@@ -68,7 +68,7 @@ def select_schemas(available: list[str], include: list[str] | None, exclude: lis
 
 def read_database(source: str, schemas: list[str] | None = None, exclude: list[str] | None = None,
                   engine: str | None = None, cluster: Any = None, maria: Any = None,
-                  sample_rows: int = 0) -> Database:
+                  sample_rows: int = 0, scratch_database: str | None = None) -> Database:
     """Read ``source`` (DSN or DDL file) without writing to it. ``sample_rows`` > 0 also reads up to
     that many rows per table (read-only) for data-driven checks and inclusion dependencies."""
     kind = kind_of(source)
@@ -78,7 +78,7 @@ def read_database(source: str, schemas: list[str] | None = None, exclude: list[s
         return read_mysql_dsn(source, schemas, exclude, sample_rows)
     if kind == "sqlite":
         return read_sqlite_path(source, sample_rows)
-    return read_ddl_file(Path(source), schemas, exclude, engine, cluster, maria, sample_rows)
+    return read_ddl_file(Path(source), schemas, exclude, engine, cluster, maria, sample_rows, scratch_database)
 
 
 # -- live sources --------------------------------------------------------------------------------
@@ -188,14 +188,16 @@ def read_sqlite_path(source: str, sample_rows: int = 0, db: Database | None = No
 
 def read_ddl_file(path: Path, schemas: list[str] | None = None, exclude: list[str] | None = None,
                   engine: str | None = None, cluster: Any = None, maria: Any = None,
-                  sample_rows: int = 0) -> Database:
+                  sample_rows: int = 0, scratch_database: str | None = None) -> Database:
+    """``scratch_database``: an existing database of ``cluster`` to empty and load into (many small
+    files in a row: CREATE DATABASE costs ~0.5 s, emptying a database a few ms)."""
     text = path.read_text(encoding="utf-8", errors="replace")
     dialect = (engine or ddl_file.detect_dialect(text)).lower()
     dialect = {"postgres": "postgresql", "pg": "postgresql", "mariadb": "mysql"}.get(dialect, dialect)
     if dialect not in ("postgresql", "mysql", "sqlite"):
         raise DbwrightError(f"--engine {engine}: choose postgresql, mysql/mariadb or sqlite")
     if dialect == "postgresql":
-        db = _pg_file(path, text, schemas, exclude, cluster, sample_rows)
+        db = _pg_file(path, text, schemas, exclude, cluster, sample_rows, scratch_database)
     elif dialect == "mysql":
         db = _mysql_file(path, schemas, exclude, maria, sample_rows)
         ddl_file.text_locations(text, db)
@@ -228,7 +230,7 @@ def _forget_sandbox_statistics(db: Database) -> None:
 
 
 def _pg_file(path: Path, text: str, schemas: list[str] | None, exclude: list[str] | None, cluster: Any,
-             sample_rows: int) -> Database:
+             sample_rows: int, scratch: str | None = None) -> Database:
     from dbwright.inspect import read_pg, sample
 
     db = Database("postgresql")
@@ -241,8 +243,11 @@ def _pg_file(path: Path, text: str, schemas: list[str] | None, exclude: list[str
                                     "whose binaries are not installed. Options: install postgresql-15 (Debian), or "
                                     "point inspect at the live database with a DSN")
             cluster = stack.enter_context(PostgresCluster())
-        base = f"dbw_inspect_{os.getpid()}"
-        cluster.create_database(base)
+        base = scratch or f"dbw_inspect_{os.getpid()}"
+        if scratch:
+            _empty(cluster, scratch)
+        else:
+            cluster.create_database(base)
         before = {r for (r,) in cluster.connect().execute("select datname from pg_database").fetchall()}
         try:
             final = ddl_file.load_postgres_file(path, text, cluster, base, db)
@@ -255,13 +260,25 @@ def _pg_file(path: Path, text: str, schemas: list[str] | None, exclude: list[str
                 conn.execute("ROLLBACK")
         finally:
             after = {r for (r,) in cluster.connect().execute("select datname from pg_database").fetchall()}
-            for name in sorted((after - before) | {base}):
+            for name in sorted((after - before) | ({base} - {scratch})):
                 with contextlib.suppress(Exception):
                     cluster.drop_database(name) if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else cluster.execute(
                         f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     ddl_file.pg_locations(text, db)
     db.name = path.stem
     return db
+
+
+def _empty(cluster: Any, database: str) -> None:
+    """Drop every user schema (and what is in it) of a scratch database; recreate public."""
+    with cluster.connect(database) as conn:
+        from dbwright.inspect.read_pg import list_schemas
+
+        for (ext,) in conn.execute("select extname from pg_extension where extname <> 'plpgsql'").fetchall():
+            conn.execute(f'DROP EXTENSION IF EXISTS "{ext}" CASCADE')
+        for s in list_schemas(conn):
+            conn.execute(f'DROP SCHEMA "{s}" CASCADE')
+        conn.execute("CREATE SCHEMA public")
 
 
 def _mysql_file(path: Path, schemas: list[str] | None, exclude: list[str] | None, maria: Any,

@@ -27,7 +27,7 @@ _API_MODULES = {
     "fd_analyze": "normalize", "normalize": "normalize", "normalization_report": "normalize",
     "compare": "architecture", "recommend": "architecture", "list_engines": "architecture",
     "section_markdown": "architecture", "lint_migration": "migrate", "plan_migration": "migrate",
-    "advise_indexes": "indexes",
+    "advise_indexes": "indexes", "inspect_database": "inspect", "critique": "critique",
 }
 
 INSTRUCTIONS = (
@@ -265,6 +265,35 @@ def run_drill(kind: str, mode: str | None = None, settings: str | None = None, k
     return {"ok": bool(result.get("passed")), "result": result}
 
 
+@_guarded
+def inspect_database(source: str, out_dir: str | None = None, schemas: list[str] | None = None,
+                     sample_rows: int = 0, force: bool = False) -> dict[str, Any]:
+    """Reverse-engineer an existing database, read-only: a DSN (postgresql://…, mysql://…, sqlite:///…) or a
+    DDL file (pg_dump, mysqldump, SQLite script). Returns the summary, relations (declared and inferred, with
+    evidence and confidence) and the spec YAML; with out_dir also writes spec.yaml, docs and ERDs there.
+    schemas: globs to read (default all); sample_rows: rows per table to read for inclusion dependencies.
+    """
+    r = api("inspect_database")(source, out_dir, schemas, None, None, sample_rows, force)
+    return {"ok": not r.has_errors, **r.to_dict(), "spec_yaml": r.spec_yaml}
+
+
+@_guarded
+def critique_schema(source: str, schemas: list[str] | None = None, sample_rows: int = 0,
+                    format: str = "json") -> dict[str, Any]:
+    """Critique an existing database's design (DSN read-only, or a DDL file) with the SCH rules: each finding
+    with its location (schema.table.column, file:line for a file), rationale and a fix as SQL.
+    format: json (structured findings) or sarif.
+    """
+    report = api("critique")(source, schemas, None, None, sample_rows)
+    out: dict[str, Any] = {"ok": not report.has_errors, **report.summary(),
+                           "findings": _findings(report.findings), "skipped": report.skipped}
+    if format == "sarif":
+        import json
+
+        out["sarif"] = json.loads(report.render("sarif"))
+    return out
+
+
 # tool -> the api functions it needs; a tool is offered only when all of them exist
 TOOLS: dict[str, tuple[Callable[..., dict[str, Any]], tuple[str, ...]]] = {
     "validate_spec": (validate_spec, ("validate",)),
@@ -283,6 +312,8 @@ TOOLS: dict[str, tuple[Callable[..., dict[str, Any]], tuple[str, ...]]] = {
     "plan_migration": (plan_migration, ("plan_migration",)),
     "advise_indexes": (advise_indexes, ("advise_indexes",)),
     "run_drill": (run_drill, ("drill",)),
+    "inspect_database": (inspect_database, ("inspect_database",)),
+    "critique_schema": (critique_schema, ("critique",)),
 }
 
 

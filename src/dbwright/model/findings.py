@@ -44,10 +44,13 @@ class Finding:
     location: Location = field(default_factory=Location)
     rationale: str = ""
     remediation: str = ""
+    fix: str = ""  # SQL that resolves it, when there is one (schema critique)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = self.severity.value
+        if not self.fix:
+            del data["fix"]
         return data
 
     def __str__(self) -> str:

@@ -3,7 +3,9 @@ Mermaid's default ``maxTextSize`` of 50,000 characters."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +16,17 @@ _SAFE = str.maketrans({"(": "", ")": "", ",": "_", " ": "_", '"': ""})
 
 def _ename(table: str) -> str:
     return table.upper()
+
+
+def own_name(table: str) -> str:
+    """An entity id that keeps a database's own name; other names get a quoted alias."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", table):
+        return table
+    return re.sub(r"[^A-Za-z0-9_]", "_", table) + f'["{table}"]'
+
+
+def _id(label: str) -> str:
+    return label.split("[", 1)[0]
 
 
 def _mtype(col: sa.Column[Any]) -> str:
@@ -31,13 +44,14 @@ def _area(table: sa.Table, spec_areas: dict[str, str | None]) -> str:
     return (spec_areas.get(between[0]) if between else None) or "main"
 
 
-def _entity_block(table: sa.Table, attributes: bool) -> list[str]:
+def _entity_block(table: sa.Table, attributes: bool, name: Callable[[sa.Table], str] = lambda t: _ename(t.name)
+                  ) -> list[str]:
     if not attributes:
-        return [f"    {_ename(table.name)} {{", "    }"]
+        return [f"    {name(table)} {{", "    }"]
     pk = {c.name for c in table.primary_key.columns}
     fk = {c.name for f in table.foreign_key_constraints for c in f.columns}
     uq = {c.name for u in table.constraints if isinstance(u, sa.UniqueConstraint) for c in u.columns}
-    lines = [f"    {_ename(table.name)} {{"]
+    lines = [f"    {name(table)} {{"]
     for c in table.columns:
         keys = [k for k, on in (("PK", c.name in pk), ("FK", c.name in fk), ("UK", c.name in uq and c.name not in pk))
                 if on]
@@ -46,7 +60,8 @@ def _entity_block(table: sa.Table, attributes: bool) -> list[str]:
     return lines
 
 
-def _relation(table: sa.Table, fk: sa.ForeignKeyConstraint) -> str:
+def _relation(table: sa.Table, fk: sa.ForeignKeyConstraint,
+              name: Callable[[sa.Table], str] = lambda t: _ename(t.name)) -> str:
     cols = [c for c in fk.columns if c.name != "tenant_id"] or list(fk.columns)
     optional = all(c.nullable for c in cols)
     one_to_one = any({c.name for c in u.columns} == {c.name for c in fk.columns}
@@ -54,26 +69,32 @@ def _relation(table: sa.Table, fk: sa.ForeignKeyConstraint) -> str:
     left = "|o" if optional else "||"
     right = "o|" if one_to_one else "o{"
     label = "_".join(c.name for c in cols)
-    return f"    {_ename(fk.referred_table.name)} {left}--{right} {_ename(table.name)} : {label}"
+    line = ".." if fk.info.get("inferred") else "--"  # dashed: inferred, not declared
+    if fk.info.get("inferred"):
+        label += "_inferred"
+    return f"    {_id(name(fk.referred_table))} {left}{line}{right} {_id(name(table))} : {label}"
 
 
-def diagram(tables: list[sa.Table], attributes: bool = True, title: str | None = None) -> str:
+def diagram(tables: list[sa.Table], attributes: bool = True, title: str | None = None,
+            name: Callable[[sa.Table], str] = lambda t: _ename(t.name)) -> str:
+    """``name`` gives each table's entity id (default: the upper-cased table name of a design)."""
     names = {t.name for t in tables}
     lines = ["---", f"title: {title}", "---"] if title else []
     lines.append("erDiagram")
-    stubs: set[str] = set()
+    stubs: dict[str, sa.Table] = {}
     rels = []
+    inside = {t.key for t in tables}
     for t in tables:
         for fk in t.foreign_key_constraints:
             if fk.referred_table.name == "tenant" and t.name != "tenant" and "tenant" not in names:
                 continue  # every tenant-scoped table refers to tenant: shown once, in its own area
-            rels.append(_relation(t, fk))
-            if fk.referred_table.name not in names:
-                stubs.add(fk.referred_table.name)
+            rels.append(_relation(t, fk, name))
+            if fk.referred_table.key not in inside:
+                stubs[fk.referred_table.key] = fk.referred_table
     for t in tables:
-        lines += _entity_block(t, attributes)
-    for s in sorted(stubs):
-        lines.append(f"    {_ename(s)} {{")
+        lines += _entity_block(t, attributes, name)
+    for key in sorted(stubs):
+        lines.append(f"    {name(stubs[key])} {{")
         lines.append("    }")
     lines += rels
     return "\n".join(lines) + "\n"

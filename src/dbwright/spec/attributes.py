@@ -50,6 +50,9 @@ class AttributeSpec(BaseModel):
     max: float | None = Field(None, description="Inclusive upper bound (shorthand: <= N)")
     default: Any = None
     description: str = ""
+    column: str | None = Field(None, min_length=1, max_length=63,
+                               description="Physical column name (default: the attribute, <name>_id for a "
+                               "ref); `inspect` sets it to keep an existing database's own names")
 
     @model_validator(mode="after")
     def _check(self) -> AttributeSpec:

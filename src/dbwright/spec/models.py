@@ -67,6 +67,9 @@ class Entity(Strict):
                                       "them (time-series windows, GDPR storage limitation), e.g. 13mo")
     service: str | None = Field(None, description="The one service that owns and writes this entity "
                                 "(microservices: no other service writes its table)")
+    table: str | None = Field(None, min_length=1, max_length=63,
+                              description="Physical table name (default: the entity in snake_case); "
+                              "`inspect` sets it to keep an existing database's own names")
 
     @field_validator("attributes")
     @classmethod

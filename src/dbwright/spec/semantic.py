@@ -22,6 +22,8 @@ def column_names(spec: Spec, entity: str) -> list[str]:
         names.append(a)
         if attr.type == "ref":
             names.append(f"{a}_id")
+        if attr.column:
+            names.append(attr.column)
     if spec.tenancy_model in ("shared", "decide") and not ent.tenant and not ent.global_:
         names += ["tenant_id", "tenant"]
     if ent.audit:

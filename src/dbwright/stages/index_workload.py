@@ -47,9 +47,10 @@ def _pyformat_to_dollar(sql: str) -> str:
 
 
 def _table(md: sa.MetaData, entity: str) -> sa.Table | None:
-    from dbwright.stages.schema_naming import table_name
+    from dbwright.stages.schema_naming import entity_table_in
 
-    return md.tables.get(table_name(entity))
+    t: sa.Table | None = entity_table_in(md, entity)
+    return t
 
 
 def _column(t: sa.Table, name: str) -> sa.Column[Any] | None:
@@ -57,6 +58,9 @@ def _column(t: sa.Table, name: str) -> sa.Column[Any] | None:
     for cand in (base, "tenant_id" if base == "tenant" else base, f"{base}_id"):
         if cand in t.c:
             return t.c[cand]
+    for c in t.columns:  # an attribute with its own column name (column:)
+        if c.info.get("attribute") == base:
+            return c
     return None
 
 
@@ -109,14 +113,14 @@ def structured_select(t: sa.Table, equals: Iterable[str], ranges: Iterable[str],
 
 def spec_workload(spec: Spec, md: sa.MetaData) -> SpecWorkload:
     """Queries (weight = calls per second) and table write rates from the spec's access patterns."""
-    from dbwright.stages.schema_naming import table_name
+    from dbwright.stages.schema_naming import entity_table
 
     wl = SpecWorkload()
     schema = {t.name: [c.name for c in t.columns] for t in md.tables.values()}
     wl.rows = {t.name: float(t.info.get("rows") or spec_rows(spec, t.name) or 1000) for t in md.tables.values()}
     for ap in spec.access_patterns:
         for ent, n in ap.writes.items():
-            tn = table_name(ent)
+            tn = entity_table(spec, ent)
             wl.write_rates[tn] = wl.write_rates.get(tn, 0.0) + n * ap.rate
         if ap.sql is not None:
             q = parse_query(ap.name, dollar_params(ap.sql), schema, weight=ap.rate)
@@ -129,7 +133,7 @@ def spec_workload(spec: Spec, md: sa.MetaData) -> SpecWorkload:
             continue
         if ap.is_write or ap.entity is None:
             if ap.entity and not ap.writes:
-                tn = table_name(ap.entity)
+                tn = entity_table(spec, ap.entity)
                 wl.write_rates[tn] = wl.write_rates.get(tn, 0.0) + ap.rate
             continue
         t = _table(md, ap.entity)
@@ -154,10 +158,10 @@ def spec_workload(spec: Spec, md: sa.MetaData) -> SpecWorkload:
 
 
 def spec_rows(spec: Spec, table: str) -> int | None:
-    from dbwright.stages.schema_naming import table_name
+    from dbwright.stages.schema_naming import entity_table
 
     for name, e in spec.entities.items():
-        if table_name(name) == table:
+        if entity_table(spec, name) == table:
             return e.rows
     return None
 

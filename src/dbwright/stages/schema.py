@@ -15,7 +15,7 @@ from dbwright.model import Alternative, Decision, Evidence, Finding, Severity
 from dbwright.stages.context import DesignContext
 from dbwright.stages.schema_build import DIALECTS, SchemaChoices, build_metadata, scoped
 from dbwright.stages.schema_decide import decide_hierarchy, decide_key, decide_tenancy, keys_decision
-from dbwright.stages.schema_naming import table_name
+from dbwright.stages.schema_naming import entity_table
 from dbwright.stages.schema_types import type_rationale
 
 
@@ -38,7 +38,7 @@ def decide(ctx: DesignContext) -> tuple[SchemaChoices, list[Decision], list[Find
             if (attr.type == "ref" and attr.ref in spec.entities and ten.model == "shared"
                     and not scoped(spec, ename, ten.model) and scoped(spec, attr.ref or "", ten.model)):
                     findings.append(Finding(
-                        "SCH001", Severity.ERROR,
+                        "SPEC010", Severity.ERROR,
                         f"{ename} is shared by all tenants but refers to tenant-scoped {attr.ref}",
                         ctx.positions.locate(("entities", ename, "attributes", aname)),
                         remediation=f"make {ename} tenant-scoped, or mark {attr.ref} global: true"))
@@ -46,7 +46,7 @@ def decide(ctx: DesignContext) -> tuple[SchemaChoices, list[Decision], list[Find
                 tk = keys.get(attr.ref or "")
                 if tk and tk.style == "natural" and len(spec.entities[attr.ref or ""].natural_key or []) > 1:
                     findings.append(Finding(
-                        "SCH002", Severity.ERROR,
+                        "SPEC011", Severity.ERROR,
                         f"{ename}.{aname} refers to {attr.ref}, whose natural key has several columns",
                         ctx.positions.locate(("entities", ename, "attributes", aname)),
                         remediation=f"give {attr.ref} key: auto (a surrogate key) and keep the natural key unique"))
@@ -119,7 +119,7 @@ def run(ctx: DesignContext) -> Section:
     choices, decisions, findings = decide(ctx)
     mds = {d: build_metadata(ctx.spec, choices, d) for d in DIALECTS}
     ctx.metadata = mds["postgresql"]
-    ctx.tables = {n: table_name(n) for n in ctx.spec.entities}
+    ctx.tables = {n: entity_table(ctx.spec, n) for n in ctx.spec.entities}
     ctx.options["schema_choices"] = choices
     ctx.options["metadata_by_dialect"] = mds
 

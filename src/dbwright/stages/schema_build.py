@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from dbwright.spec.attributes import AttributeSpec
 from dbwright.spec.models import Spec
 from dbwright.stages.schema_decide import Hierarchy, KeyChoice
-from dbwright.stages.schema_naming import constraint_name, ref_column, snake, table_name
+from dbwright.stages.schema_naming import attribute_column, constraint_name, entity_table, snake
 from dbwright.stages.schema_types import EMAIL_LENGTH, LTree, sa_type, timestamp_type, uuid_type
 
 DIALECTS = ("postgresql", "mysql", "sqlite")
@@ -92,11 +92,11 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
     md.info["dialect"] = dialect
     md.info["tenancy"] = choices.tenancy
     tenant = tenant_entity(spec)
-    tenant_table = table_name(tenant) if tenant and choices.tenancy == "shared" else None
+    tenant_table = entity_table(spec, tenant) if tenant and choices.tenancy == "shared" else None
     choices.fk_policies.clear()
 
     for ename, ent in spec.entities.items():
-        tname = table_name(ename)
+        tname = entity_table(spec, ename)
         is_scoped = scoped(spec, ename, choices.tenancy) and tenant_table is not None
         key = choices.keys[ename]
         cols: list[sa.Column[Any]] = []
@@ -124,12 +124,12 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
                                       info={"role": "key", "style": "uuid"}))
             pk_cols.append("id")
         else:
-            pk_cols.extend(ent.natural_key or [])
+            pk_cols.extend(attribute_column(a, ent.attributes.get(a)) for a in ent.natural_key or [])
 
         for aname, attr in ent.attributes.items():
             if attr.type == "ref":
                 target = attr.ref or ""
-                col = ref_column(aname)
+                col = attribute_column(aname, attr)
                 cols.append(sa.Column(col, _ref_type(choices, spec, target), nullable=attr.nullable,
                                       comment=_comment(attr),
                                       info={"attribute": aname, "logical": "ref", "ref": target}))
@@ -145,10 +145,12 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
                                                  "optional, but part of a tenant-scoped composite key: "
                                                  "SET NULL would null tenant_id too")
                 local = ["tenant_id", col] if composite else [col]
-                remote_tbl = table_name(target)
+                remote_tbl = entity_table(spec, target)
                 tkey = choices.keys[target]
                 remote_pk = (["tenant_id"] if composite else []) + (
-                    ["id"] if tkey.style != "natural" else list(spec.entities[target].natural_key or []))
+                    ["id"] if tkey.style != "natural" else
+                    [attribute_column(a, spec.entities[target].attributes.get(a))
+                     for a in spec.entities[target].natural_key or []])
                 cons.append(sa.ForeignKeyConstraint(local, [f"{remote_tbl}.{c}" for c in remote_pk],
                                                     ondelete=ondelete,
                                                     name=constraint_name("fk", tname, col)))
@@ -165,20 +167,20 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
                 default = sa.true() if str(attr.default).lower() in ("true", "1", "yes") else sa.false()
             elif attr.default is not None:
                 default = sa.text(_literal(attr.default, attr))
-            cols.append(sa.Column(aname, coltype, nullable=attr.nullable, comment=_comment(attr),
+            cname = attribute_column(aname, attr)
+            cols.append(sa.Column(cname, coltype, nullable=attr.nullable, comment=_comment(attr),
                                   server_default=default,
                                   info={"attribute": aname, "logical": attr.type, "values": attr.values,
                                         "min": attr.min, "max": attr.max, "sensitivity": attr.sensitivity}))
-            cons.extend(_checks(tname, aname, attr))
+            cons.extend(_checks(tname, cname, attr))
             if attr.unique or attr.unique_per_tenant:
-                ucols = (["tenant_id"] if (attr.unique_per_tenant and is_scoped) else []) + [aname]
+                ucols = (["tenant_id"] if (attr.unique_per_tenant and is_scoped) else []) + [cname]
                 if attr.type == "email" and dialect == "postgresql":
                     continue  # lower(email) unique index added below
                 cons.append(sa.UniqueConstraint(*ucols, name=constraint_name("uq", tname, *ucols)))
 
         for group in ent.unique:
-            ucols = [ref_column(c) if ent.attributes.get(c) and ent.attributes[c].type == "ref" else c
-                     for c in group if c not in ("tenant", "tenant_id")]
+            ucols = [attribute_column(c, ent.attributes.get(c)) for c in group if c not in ("tenant", "tenant_id")]
             if is_scoped:
                 ucols = ["tenant_id", *ucols]
             cons.append(sa.UniqueConstraint(*ucols, name=constraint_name("uq", tname, *ucols)))
@@ -217,7 +219,7 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
         for aname, attr in ent.attributes.items():
             if attr.type == "email" and (attr.unique or attr.unique_per_tenant) and dialect == "postgresql":
                 exprs: list[Any] = ([table.c.tenant_id] if (attr.unique_per_tenant and is_scoped) else [])
-                exprs.append(sa.func.lower(table.c[aname]))
+                exprs.append(sa.func.lower(table.c[attribute_column(aname, attr)]))
                 sa.Index(constraint_name("uq", tname, aname, "lower"), *exprs, unique=True)
         if hier and hier.style == "path":
             if dialect == "postgresql":
@@ -319,9 +321,9 @@ def _junction(md: sa.MetaData, spec: Spec, choices: SchemaChoices, name: str | N
         cons.extend(_checks(jname, aname, attr))
     for col, target in ((ca, a), (cb, b)):
         tgt_pk = ["id"]
-        cons.append(sa.ForeignKeyConstraint([*pre, col], [f"{table_name(target)}.{c}" for c in [*pre, *tgt_pk]],
+        cons.append(sa.ForeignKeyConstraint([*pre, col], [f"{entity_table(spec, target)}.{c}" for c in [*pre, *tgt_pk]],
                                             ondelete="CASCADE", name=constraint_name("fk", jname, col)))
-        choices.fk_policies.append({"table": jname, "columns": [*pre, col], "references": table_name(target),
+        choices.fk_policies.append({"table": jname, "columns": [*pre, col], "references": entity_table(spec, target),
                                     "on_delete": "CASCADE", "why": "a link row means nothing without both ends"})
     if is_scoped:
         cons.append(sa.ForeignKeyConstraint(["tenant_id"], [f"{tenant_table}.id"], ondelete="RESTRICT",

@@ -117,9 +117,9 @@ def _param_columns(tree: Any) -> dict[str, tuple[str | None, str]]:
 def structured_sql(ap: AccessPattern, spec: Spec, md: sa.MetaData, hierarchy: str | None,
                    dialect: str) -> tuple[Any, dict[str, str]]:
     """A SQLAlchemy statement for a structured pattern plus param → column mapping."""
-    from dbwright.stages.schema_naming import ref_column, table_name
+    from dbwright.stages.schema_naming import entity_table_in, ref_column
 
-    t = md.tables[table_name(ap.entity or "")]
+    t: sa.Table = entity_table_in(md, ap.entity or "")
     params: dict[str, str] = {}
 
     def col(name: str) -> sa.Column[Any]:
@@ -128,6 +128,8 @@ def structured_sql(ap: AccessPattern, spec: Spec, md: sa.MetaData, hierarchy: st
             base = "tenant_id"
         if base not in t.c and ref_column(base) in t.c:
             base = ref_column(base)
+        if base not in t.c:  # an attribute with its own column name (column:)
+            base = next((c.name for c in t.columns if c.info.get("attribute") == base), base)
         return t.c[base]
 
     if ap.kind in ("subtree", "ancestors"):
@@ -214,7 +216,7 @@ def explain(conn: sa.Connection, sql: str, params: dict[str, Any], dialect: str)
 
 def run_patterns(spec: Spec, md: sa.MetaData, engine: sa.Engine, dialect: str,
                  hierarchies: dict[str, str], seed: int = 11) -> list[PatternRun]:
-    from dbwright.stages.schema_naming import table_name
+    from dbwright.stages.schema_naming import entity_table_in
 
     rnd = random.Random(seed)
     runs: list[PatternRun] = []
@@ -249,7 +251,7 @@ def run_patterns(spec: Spec, md: sa.MetaData, engine: sa.Engine, dialect: str,
                     explain_text = None
                 else:
                     stmt, pmap2 = structured_sql(ap, spec, md, hierarchies.get(ap.entity or ""), dialect)
-                    row = _sample_row(conn, md.tables[table_name(ap.entity or "")], rnd)
+                    row = _sample_row(conn, entity_table_in(md, ap.entity or ""), rnd)
                     params = {p: row.get(c) for p, c in pmap2.items()}
                     if "node_path" in params and params["node_path"] is not None and dialect != "postgresql":
                         params["node_path"] = str(params["node_path"])
@@ -366,7 +368,7 @@ def _make_unique(conn: sa.Connection, t: sa.Table, row: dict[str, Any], written:
 
 def _run_writes(conn: sa.Connection, ap: AccessPattern, md: sa.MetaData, rnd: random.Random) -> PatternRun:
     """Insert the declared rows per call (parent first, children referencing it), then roll back."""
-    from dbwright.stages.schema_naming import table_name
+    from dbwright.stages.schema_naming import entity_table_in
 
     trans = conn.begin()
     t0 = time.perf_counter()
@@ -374,8 +376,8 @@ def _run_writes(conn: sa.Connection, ap: AccessPattern, md: sa.MetaData, rnd: ra
     try:
         created: dict[str, dict[str, Any]] = {}
         order = {t.name: i for i, t in enumerate(md.sorted_tables)}  # parents before children
-        writes = sorted(ap.writes.items(), key=lambda kv: order.get(table_name(kv[0]), 0))
-        tables = [md.tables[table_name(e)] for e, _n in writes]
+        writes = sorted(ap.writes.items(), key=lambda kv: order.get(entity_table_in(md, kv[0]).name, 0))
+        tables = [entity_table_in(md, e) for e, _n in writes]
         tenant = None
         for _ in range(20):  # a tenant that has template rows in every written table
             first = _sample_row(conn, tables[0], rnd)
@@ -383,7 +385,7 @@ def _run_writes(conn: sa.Connection, ap: AccessPattern, md: sa.MetaData, rnd: ra
             if tenant is None or all(_sample_row(conn, t, rnd, tenant) for t in tables[1:]):
                 break
         for ent, count in writes:
-            t = md.tables[table_name(ent)]
+            t = entity_table_in(md, ent)
             template = _sample_row(conn, t, rnd, tenant)
             if not template:
                 continue
