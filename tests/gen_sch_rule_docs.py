@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_dr_rule_docs import ROOT, render_page  # noqa: E402
+from gen_dr_rule_docs import ROOT, render_page
 
 
 def main() -> None:

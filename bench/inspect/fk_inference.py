@@ -18,12 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpora import INPUTS, materialize, temp_dir  # noqa: E402
-
-from dbwright.engines.mariadb import MariaDBInstance  # noqa: E402
-from dbwright.engines.postgresql import PostgresCluster  # noqa: E402
-from dbwright.inspect.relations import infer_relations  # noqa: E402
-from dbwright.inspect.source import read_database  # noqa: E402
+from corpora import INPUTS, materialize, temp_dir
+from dbwright.engines.mariadb import MariaDBInstance
+from dbwright.engines.postgresql import PostgresCluster
+from dbwright.inspect.relations import infer_relations
+from dbwright.inspect.source import read_database
 
 STRATEGIES = {
     "naming": ({"naming"}, False),

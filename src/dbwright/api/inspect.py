@@ -140,7 +140,7 @@ def write_files(out_dir: str | Path, files: dict[str, str], force: bool, command
     """Write a tree of files through the shared tree writer when it is installed (atomic, with a
     manifest); otherwise refuse a non-empty directory without ``force`` and write file by file."""
     try:
-        from dbwright.io.tree import write_tree  # type: ignore[import-not-found]
+        from dbwright.io.tree import write_tree
     except ImportError:
         write_tree = None
     out = Path(out_dir)

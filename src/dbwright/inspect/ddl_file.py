@@ -263,6 +263,9 @@ def load_mysql_file(path: Path, maria: Any, database: str, db: Database) -> list
     if not client:
         raise DbwrightError("reading a MySQL/MariaDB DDL file needs the mariadb (or mysql) client: "
                             "install mariadb-client, or give a DSN")
+    schemata = ("select schema_name from information_schema.schemata where schema_name not in "
+                "('mysql', 'information_schema', 'performance_schema', 'sys')")
+    before = {r[0] for r in maria_rows(maria, schemata)}
     maria.create_database(database)
     with open(path, "rb") as fh:
         proc = subprocess.run([client, f"--socket={maria.sock}", "-uroot", "--force", database], stdin=fh,
@@ -274,9 +277,8 @@ def load_mysql_file(path: Path, maria: Any, database: str, db: Database) -> list
             errors.append({"line": int(m.group(2)) if m.group(2) else None, "statement": "",
                            "error": f"ERROR {m.group(1)}: {m.group(3)}"})
     db.extra["load_errors"] = errors
-    rows = maria_rows(maria, "select schema_name from information_schema.schemata where schema_name not in "
-                             "('mysql', 'information_schema', 'performance_schema', 'sys')")
-    return [r[0] for r in rows]
+    # only what this file created (the instance may hold other databases: never read nor drop those)
+    return sorted({r[0] for r in maria_rows(maria, schemata)} - before | {database})
 
 
 def maria_rows(maria: Any, sql: str) -> list[tuple[Any, ...]]:

@@ -27,7 +27,7 @@ def to_spec_sql(query: str, tables: set[str]) -> str | None:
         return None
     seen: list[str] = []
 
-    class Tables(Visitor):  # type: ignore[misc]
+    class Tables(Visitor):
         def visit_RangeVar(self, _ancestors: object, node: ast.RangeVar) -> None:
             seen.append(str(node.relname).lower())
             node.schemaname = None

@@ -112,7 +112,7 @@ def _split(tables: list[sa.Table], name: Any, limit: int) -> list[str]:
                 queue = comms + queue
                 continue
             half = len(group) // 2
-            queue = [group[:half], group[half:]] + queue
+            queue = [group[:half], group[half:], *queue]
             continue
         pending.append(group)  # one table larger than the cap: drawn without attributes below
     # merge small communities while they fit, so a schema is a handful of diagrams, not dozens

@@ -44,7 +44,7 @@ def render_index(db: Database, relations: list[Any], erds: dict[str, str], findi
            f"- tables: {len(db.base_tables())}, views: {sum(1 for t in db.tables.values() if t.is_view)}",
            f"- relations: {declared} declared foreign keys, {len(inferred)} inferred "
            f"({sum(1 for r in inferred if r.confidence == 'high')} high confidence)",
-           f"- statistics: " + (f"since {db.stats_reset}" if db.stats_reset else
+           "- statistics: " + (f"since {db.stats_reset}" if db.stats_reset else
                                 "live counters, never reset (age unknown)" if db.statistics else
                                 "none (read from a DDL file)"),
            ""]

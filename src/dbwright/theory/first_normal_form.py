@@ -40,7 +40,7 @@ def delimited_list(values: Iterable[str | None], min_share: float = 0.5, min_val
         if share < min_share:
             continue
         pieces = [p.strip() for v in vals for p in v.split(sep)]
-        if not pieces or any(not p for p in pieces[:200]) and sum(1 for p in pieces if not p) > 0.2 * len(pieces):
+        if not pieces or (any(not p for p in pieces[:200]) and sum(1 for p in pieces if not p) > 0.2 * len(pieces)):
             continue
         if sum(1 for p in pieces if len(p.split()) > 3 or len(p) > 40) > 0.1 * len(pieces):
             continue  # prose, addresses, sentences: commas inside one value

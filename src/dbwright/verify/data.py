@@ -262,7 +262,8 @@ def generate(md: sa.MetaData, cap: int = 2000, seed: int = 7, naive_times: bool 
                 child = local[-1]
                 same = [r for r in rows if r.get("tenant_id") == row.get("tenant_id")] if "tenant_id" in local else rows
                 up = gen.rnd.choice(same) if same and gen.rnd.random() < 0.8 else None
-                row[child] = up["id"] if up else None
+                target = fk.elements[-1].column.name  # the parent's key column ("id", or a natural key)
+                row[child] = up[target] if up else None
                 if "path" in table.c:
                     label = str(row["id"]).replace("-", "")
                     row["path"] = f"{up['path']}.{label}" if up else label
