@@ -29,9 +29,11 @@ STATEMENT_TIMEOUT_MS = 60_000
 
 def kind_of(source: str) -> str:
     """postgresql | mysql | sqlite (a DSN or database file) | file (a DDL file)."""
+    from dbwright.engines.connect import is_pg_dsn
+
     s = source.strip()
     low = s.lower()
-    if re.match(r"^postgres(ql)?(\+\w+)?://", low) or re.search(r"(^|\s)(dbname|host|service)=", low):
+    if is_pg_dsn(s):
         return "postgresql"
     if re.match(r"^(mysql|mariadb)(\+\w+)?://", low):
         return "mysql"
@@ -47,14 +49,10 @@ def kind_of(source: str) -> str:
 
 
 def redact(dsn: str) -> str:
-    """The DSN without its password (never printed nor written)."""
-    if "://" in dsn:
-        parts = urlsplit(dsn)
-        if parts.password is not None:
-            netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-            dsn = parts._replace(netloc=netloc).geturl()
-        return re.sub(r"(password=)[^&\s]+", r"\1***", dsn, flags=re.I)
-    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", dsn, flags=re.I)
+    """The DSN without its password (never printed nor written); registers it for redaction."""
+    from dbwright.engines.connect import describe
+
+    return describe(dsn)
 
 
 def select_schemas(available: list[str], include: list[str] | None, exclude: list[str] | None) -> list[str]:
@@ -83,19 +81,13 @@ def read_database(source: str, schemas: list[str] | None = None, exclude: list[s
 
 # -- live sources --------------------------------------------------------------------------------
 
-def _libpq(dsn: str) -> str:
-    return re.sub(r"^postgres(ql)?\+\w+://", "postgresql://", dsn.strip())
-
-
 @contextlib.contextmanager
 def pg_read_only(dsn: str) -> Iterator[Any]:
-    import psycopg
+    """A session that cannot write: default_transaction_read_only plus a READ ONLY transaction."""
+    from dbwright.engines.connect import pg_connect
 
-    try:
-        conn = psycopg.connect(_libpq(dsn), autocommit=True, connect_timeout=15,
-                               options=f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS}")
-    except psycopg.Error as exc:
-        raise DbwrightError(f"cannot connect to {redact(dsn)}: {ddl_file._first(exc)}") from None
+    conn = pg_connect(dsn, autocommit=True,
+                      options=f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS}")
     try:
         conn.execute("BEGIN READ ONLY")
         yield conn
@@ -121,19 +113,23 @@ def read_postgres_dsn(dsn: str, schemas: list[str] | None = None, exclude: list[
 def _mysql_connect(url: str) -> tuple[Any, str | None]:
     import pymysql
 
+    from dbwright.engines.connect import APP_NAME, CONNECT_TIMEOUT_S, connection_error, sa_url
+
+    sa_url(url)  # registers the password and rejects what is not a URL
     parts = urlsplit(re.sub(r"^(mysql|mariadb)(\+\w+)?://", "mysql://", url.strip()))
     query = dict(q.split("=", 1) for q in parts.query.split("&") if "=" in q)
     database = unquote(parts.path.lstrip("/")) or None
     kw: dict[str, Any] = {"user": unquote(parts.username or "root"), "password": unquote(parts.password or ""),
-                          "database": database, "connect_timeout": 15, "autocommit": True, "charset": "utf8mb4"}
+                          "database": database, "connect_timeout": CONNECT_TIMEOUT_S, "autocommit": True, "charset": "utf8mb4",
+                          "program_name": APP_NAME}
     if "unix_socket" in query:
         kw["unix_socket"] = unquote(query["unix_socket"])
     else:
         kw["host"], kw["port"] = parts.hostname or "localhost", parts.port or 3306
     try:
         return pymysql.connect(**kw), database
-    except pymysql.Error as exc:
-        raise DbwrightError(f"cannot connect to {redact(url)}: {exc}") from None
+    except (pymysql.Error, OSError) as exc:
+        raise connection_error(exc, url) from None
 
 
 def read_mysql_dsn(url: str, schemas: list[str] | None = None, exclude: list[str] | None = None,
