@@ -232,9 +232,16 @@ def normalize_table(table: TableData, fds: list[FD] | None = None, target: str =
                     max_lhs: int = 3, min_score: float = 0.6, engines: tuple[str, ...] = ("sqlite", "postgresql"),
                     pg_cluster: Any = None, confirmed: list[str] | None = None,
                     used: set[str] | None = None, main_name: str | None = None) -> dict[str, Any]:
-    """Profile a flat table (unless ``fds`` are given), decompose it, prove the result lossless."""
+    """Profile a flat table (unless ``fds`` are given), decompose it, prove the result lossless.
+
+    Without given FDs, columns that are empty or constant are set aside first (see
+    :mod:`dbwright.inspect.degenerate`) and list-valued text columns are reported for a child table."""
+    from dbwright.inspect.degenerate import split_degenerate
+
     prof = None
+    odd = split_degenerate(table)
     if fds is None:
+        table = odd.table
         prof = profile_table(table, max_lhs=max_lhs)
         fds = _fds_from_profile(prof, confirmed, min_score)
     elif not table.types:
@@ -256,7 +263,7 @@ def normalize_table(table: TableData, fds: list[FD] | None = None, target: str =
     plan["types"] = dict(table.types)
     if prof is not None:
         plan["profile"] = prof.to_dict()
-    findings = _findings(plan)
+    findings = _findings(plan) + _degenerate_findings(plan, odd, fds_given=prof is None)
     missing = [e for e in engines if e not in {p.engine for p in proofs}]
     if missing:
         findings.append(Finding("NORM004", Severity.INFO, f"no lossless proof on {', '.join(missing)}: "
@@ -264,6 +271,39 @@ def normalize_table(table: TableData, fds: list[FD] | None = None, target: str =
                                 remediation="install postgresql-15 (Debian) to prove on PostgreSQL too"))
     plan["findings"] = [f.to_dict() for f in findings]
     return plan
+
+
+def _degenerate_findings(plan: dict[str, Any], odd: Any, fds_given: bool) -> list[Finding]:
+    """Set-aside columns (NORM006) and list columns (NORM005, with the child table's DDL and fill)."""
+    from dbwright.inspect.degenerate import list_child_sql
+
+    out: list[Finding] = []
+    where = Location(path=plan["relation"])
+    aside = [] if fds_given else [*odd.empty, *odd.constant]
+    plan["set_aside"] = {"empty": [] if fds_given else odd.empty, "constant": {} if fds_given else odd.constant}
+    if aside:
+        main = plan["tables"][0]["name"] if plan["tables"] else plan["relation"]
+        out.append(Finding("NORM006", Severity.INFO,
+                           f"{len(aside)} column(s) left out of the decomposition: "
+                           + ", ".join([f"{c} (NULL in every row)" for c in odd.empty]
+                                       + [f"{c} (always {v!r})" for c, v in odd.constant.items()]), where,
+                           "an empty or constant column determines nothing and is determined by anything: "
+                           "kept in a key it would make the key meaningless and the join lossy",
+                           f"add them to {main} if they will be filled, or drop them"))
+    key = plan["candidate_keys"][0] if plan.get("candidate_keys") else []
+    plan["list_columns"] = {}
+    for col, found in odd.lists.items():
+        child = list_child_sql(plan["relation"], [k for k in key if k != col] or ["id"], col, found.separator)
+        plan["list_columns"][col] = {"separator": found.separator, "share": round(found.share, 3),
+                                     "mean_items": round(found.mean_items, 2), "examples": list(found.examples),
+                                     **child}
+        out.append(Finding("NORM005", Severity.WARNING,
+                           f"column {col} holds lists separated by '{found.separator}' ({found.share:.0%} of the rows, "
+                           f"{found.mean_items:.1f} items on average, e.g. {found.examples[0]!r}): not in 1NF", where,
+                           "a list in one column cannot be indexed, constrained or joined per item",
+                           f"move the items to a child table (one row per item): {child['ddl'].splitlines()[0]} … "
+                           "(DDL and fill SQL in the report)"))
+    return out
 
 
 def _findings(plan: dict[str, Any]) -> list[Finding]:
@@ -458,6 +498,15 @@ def write_spec_fds(result: dict[str, Any], spec_path: str | Path, min_score: flo
     for c in result["columns"]:
         if c["name"] not in attrs:
             attrs[c["name"]] = kinds.get(c["type"], "text") + ("?" if c["nulls"] else "")
+    if entity.get("key", "auto") != "natural":
+        # a unique, NULL-free column of the sample keeps its values as the key (an attribute named
+        # id would otherwise collide with the surrogate id the design adds)
+        singles = [u[0] for u in result.get("unique_column_combinations", []) if len(u) == 1]
+        nonnull = {c["name"] for c in result["columns"] if not c["nulls"]}
+        ids = [c for c in singles if c in nonnull and ("id" in c.lower().split("_") or c.lower() == "id")]
+        if "id" in attrs or ids:
+            entity["key"] = "natural"
+            entity["natural_key"] = ["id" if "id" in attrs and "id" in singles else (ids or singles)[0]]
     chosen = [FD(frozenset(f["lhs"]), frozenset({f["rhs"]}))
               for f in result["fds"] if f["score"] >= min_score and f["error"] == 0]
     order = [c["name"] for c in result["columns"]]
@@ -465,8 +514,13 @@ def write_spec_fds(result: dict[str, Any], spec_path: str | Path, min_score: flo
     new = [f"{', '.join(ordered(fd.lhs, order))} -> {', '.join(ordered(fd.rhs, order))}"
            for fd in group_rhs(minimal_cover(chosen))]
     entity["functional_dependencies"] = existing + [n for n in new if n not in existing]
-    with p.open("w") as fh:
-        yaml.dump(doc, fh)
+    import io
+
+    buf = io.StringIO()
+    yaml.dump(doc, buf)  # render fully before touching the file: a failure leaves it as it was
+    tmp = p.with_name(f".{p.name}.dbwright.tmp")
+    tmp.write_text(buf.getvalue(), encoding="utf-8")
+    tmp.replace(p)
     return {"spec": str(p), "entity": entity_name, "added": [n for n in new if n not in existing]}
 
 

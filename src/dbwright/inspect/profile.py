@@ -252,7 +252,8 @@ def read_table(url: str, table: str | None, sample: int = DEFAULT_SAMPLE, seed: 
             conn.rollback()
     finally:
         engine.dispose()
-    return TableData(tname, [c.name for c in t.columns], rows, total,
+    # str(): SQLAlchemy names are quoted_name, a str subclass YAML/JSON writers reject
+    return TableData(str(tname), [str(c.name) for c in t.columns], rows, total,
                      f"{describe(url)} table {table}")
 
 

@@ -51,6 +51,9 @@ def check_references(spec: Spec, pos: Positions) -> list[Finding]:
                 if col not in attrs and col not in ("tenant_id", "tenant"):
                     err(("entities", ename, "unique", i), f"unique names unknown attribute '{col}'",
                         _suggest(col, attrs))
+        if ent.key != "natural" and "id" in ent.attributes:
+            err(("entities", ename, "attributes", "id"), "attribute 'id' collides with the surrogate key the "
+                f"design adds (key: {ent.key})", "use key: natural with natural_key: [id], or rename the attribute")
         if ent.key == "natural":
             if not ent.natural_key:
                 err(("entities", ename, "key"), "key: natural needs natural_key: [attributes]",
