@@ -23,6 +23,7 @@ from dbwright.api.design import (
     spec_json_schema,
     validate,
 )
+from dbwright.api.design_from import design_from, merge_spec
 from dbwright.api.dr import dr_files, dr_markdown, dr_plan_json, plan_dr, plan_dr_file, write_dr_files
 from dbwright.api.drills import KINDS as DRILL_KINDS
 from dbwright.api.drills import drill, drill_history, drill_history_svg
@@ -79,6 +80,7 @@ __all__ = [
     "critique_database",
     "critique_formats",
     "design",
+    "design_from",
     "design_spec",
     "dr_files",
     "dr_markdown",
@@ -99,6 +101,7 @@ __all__ = [
     "list_engines",
     "load_spec",
     "measure_throughput",
+    "merge_spec",
     "migration_locks",
     "normalization_report",
     "normalize",

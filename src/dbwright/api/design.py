@@ -24,6 +24,8 @@ class DesignOptions:
     stages: tuple[str, ...] | None = None  # None: every stage; else only these (schema is always run)
     drills: tuple[str, ...] = ()  # drills to run on throwaway clusters; results go into the DR section
     drill_options: dict[str, Any] = field(default_factory=dict)  # e.g. {"scale_mb": 16} for every drill
+    # called after verification, before the package is written (design --from adds the migration plan)
+    before_write: Callable[[Design, DesignContext], None] | None = None
 
 
 @dataclass
@@ -94,6 +96,8 @@ def design(path: str | Path, out_dir: str | Path | None = None, options: DesignO
         design_.skipped = report.get("skipped", [])
     if opts.drills:
         run_design_drills(design_, opts.drills, opts.drill_options, progress)
+    if opts.before_write is not None:
+        opts.before_write(design_, ctx)
     result = DesignResult(design_, out, verification=report)
     if out is not None:
         erd_on = opts.erd if opts.erd is not None else bool(loaded.spec.outputs.get("erd"))

@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
     @app.command("design")
     @guarded
     def design(
-        spec: Path = typer.Argument(..., help="The spec (YAML)."),
+        spec: Path = typer.Argument(None, help="The spec (YAML); with --from, a partial spec of targets to overlay."),
         output: Path = typer.Option(..., "-o", "--output", help="Directory for the design package."),
         erd: bool = typer.Option(False, "--erd", help="Also write Mermaid ERDs (erd.mmd)."),
         engines: str = typer.Option(None, "--engines",
@@ -82,14 +82,28 @@ def register(app: typer.Typer) -> None:
         drills: str = typer.Option(None, "--drill", help="Also run these drills (comma list of pitr, disaster, "
                                    "failover, mariadb-pitr) on throwaway clusters and put predicted vs "
                                    "measured into the DR/HA section."),
+        from_: str = typer.Option(None, "--from", help="Re-architect an existing database: a DSN (read-only) or a "
+                                  "DDL file; SPEC, when given, overlays targets (scale, access patterns, RPO/RTO)."),
+        schema: list[str] = typer.Option([], "--schema", help="With --from: schemas to read (globs, repeatable)"),
+        no_rehearse: bool = typer.Option(False, "--no-rehearse", help="With --from: plan the migration, do not "
+                                         "rehearse it on a sandbox"),
+        rehearse_rows: int = typer.Option(2000, "--rehearse-rows", help="With --from: synthetic rows per table in "
+                                          "the rehearsal"),
     ) -> None:
-        """Design SPEC into OUTPUT and verify it on real engines."""
+        """Design SPEC into OUTPUT and verify it on real engines (--from: starting from an existing database,
+        with a Migration section: the phased plan from the current schema to the design, rehearsed)."""
         opts = api.DesignOptions(engines=engines_option(engines), erd=erd or None, verify=not no_verify,
                                  max_rows_per_table=max_rows,
                                  drills=tuple(k.strip() for k in drills.split(",") if k.strip()) if drills else ())
+        say = (lambda m: console.print(f"[dim]{m}[/]")) if not json_ else (lambda m: None)
+        if from_ is None and spec is None:
+            raise typer.BadParameter("give a SPEC, or --from DSN|FILE (with an optional SPEC of targets)")
         with progress("designing") as _:
-            result = api.design(spec, output, opts, force=force,
-                                progress=(lambda m: console.print(f"[dim]{m}[/]")) if not json_ else (lambda m: None))
+            if from_ is not None:
+                result = api.design_from(from_, spec, output, opts, force=force, schemas=schema or None,
+                                         rehearse=not no_rehearse, rehearse_rows=rehearse_rows, progress=say)
+            else:
+                result = api.design(spec, output, opts, force=force, progress=say)
         if json_:
             emit_json(result.to_dict())
         else:

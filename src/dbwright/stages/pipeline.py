@@ -17,6 +17,7 @@ STAGES: tuple[str, ...] = (
     "caching",
     "scaling",
     "dr_ha",
+    "migration",
     "monitoring",
 )
 

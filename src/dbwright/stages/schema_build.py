@@ -131,7 +131,7 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
                 target = attr.ref or ""
                 col = attribute_column(aname, attr)
                 cols.append(sa.Column(col, _ref_type(choices, spec, target), nullable=attr.nullable,
-                                      comment=_comment(attr),
+                                      comment=_comment(attr), autoincrement=False,
                                       info={"attribute": aname, "logical": "ref", "ref": target}))
                 tgt_scoped = scoped(spec, target, choices.tenancy) and tenant_table is not None
                 composite = is_scoped and tgt_scoped
@@ -168,8 +168,10 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
             elif attr.default is not None:
                 default = sa.text(_literal(attr.default, attr))
             cname = attribute_column(aname, attr)
+            # autoincrement=False: an attribute (even an integer natural key) is never a generated key;
+            # SQLAlchemy would otherwise make a single integer primary-key column SERIAL
             cols.append(sa.Column(cname, coltype, nullable=attr.nullable, comment=_comment(attr),
-                                  server_default=default,
+                                  server_default=default, autoincrement=False,
                                   info={"attribute": aname, "logical": attr.type, "values": attr.values,
                                         "min": attr.min, "max": attr.max, "sensitivity": attr.sensitivity}))
             cons.extend(_checks(tname, cname, attr))

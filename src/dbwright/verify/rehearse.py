@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -85,12 +86,18 @@ def _value_expr(col: Any, t: Table, enums: dict[str, list[str]]) -> str | None:
     uniq = any(c.kind in ("u", "p") and f"({col.name})" in c.definition for c in t.constraints.values())
     if typ in ("integer", "bigint", "smallint"):
         return "g" if uniq else ("(g % 1000)" if typ != "smallint" else "(g % 100)")
+    sized = re.match(r"(character varying|character)\((\d+)\)", typ)
+    if sized:  # keep the row number (unique) within the declared length
+        return f"right('{col.name}_' || g, {int(sized.group(2))})"
     if typ.startswith(("text", "character varying")):
         return f"'{col.name}_' || g"
     if typ.startswith("timestamp") or typ == "date":
         return "now() - g * interval '1 minute'"
     if typ == "boolean":
         return "(g % 2 = 0)"
+    num = re.match(r"numeric\((\d+),(\d+)\)", typ)
+    if num:  # stay below 10^(precision - scale)
+        return f"(g % {min(1000, 10 ** (int(num.group(1)) - int(num.group(2))))})"
     if typ.startswith("numeric") or typ in ("real", "double precision"):
         return "(g % 1000)"
     if typ == "uuid":
