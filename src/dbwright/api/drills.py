@@ -17,6 +17,7 @@ from dbwright.drills.common import DrillError
 from dbwright.model import DbwrightError
 
 KINDS = ("pitr", "disaster", "failover", "mariadb-pitr")
+DRILL_KINDS = KINDS
 
 
 def _runner(kind: str) -> Callable[..., dict[str, Any]]:

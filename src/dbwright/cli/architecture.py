@@ -6,9 +6,7 @@ from pathlib import Path
 
 import typer
 
-from dbwright.api import capacity as capacity_api
-from dbwright.api import compare as compare_api
-from dbwright.api import list_engines, section_markdown
+from dbwright import api
 from dbwright.cli.common import emit_json, guarded, out, print_findings, progress
 
 
@@ -18,7 +16,7 @@ def compare(engines: list[str] = typer.Argument(..., help="Engines to compare, e
             json_: bool = typer.Option(False, "--json", help="Print scores, needs and reasons as JSON.")) -> None:
     """Compare ENGINES for SPEC: weighted scores per dimension, the verdict (which one, or 'neither —
     consider X' when another engine of the catalogue scores clearly higher), and polyglot advice."""
-    result = compare_api(list(engines), spec)
+    result = api.compare(list(engines), spec)
     if json_:
         emit_json(result)
         return
@@ -44,18 +42,18 @@ def capacity(spec: Path = typer.Argument(..., help="The requirements spec (YAML)
     """Capacity plan for SPEC: 1/3/5-year projections, headroom, replicas, pooling, partitioning,
     sharding, ingestion — every number with its formula or measurement."""
     with progress("measuring per-node throughput" if measure else "planning capacity"):
-        section = capacity_api(spec, measure=measure, node_cores=node_cores)
+        section = api.capacity(spec, measure=measure, node_cores=node_cores)
     if json_:
         emit_json(section.to_dict())
         return
-    out.print(section_markdown(section), markup=False)
+    out.print(api.section_markdown(section), markup=False)
     print_findings(section.findings)
 
 
 @guarded
 def engines(json_: bool = typer.Option(False, "--json", help="Print the catalogue as JSON.")) -> None:
     """List the engine catalogue (categories, roles, managed offerings)."""
-    rows = list_engines()
+    rows = api.list_engines()
     if json_:
         emit_json(rows)
         return

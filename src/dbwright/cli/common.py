@@ -18,7 +18,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from dbwright.api import DbwrightError, Finding, Severity, SpecError, as_connection_failure, redact
+from dbwright.engines.connect import as_connection_failure
+from dbwright.model import DbwrightError, Finding, Severity, SpecError
+from dbwright.model.secrets import redact
 
 console = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)

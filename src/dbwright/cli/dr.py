@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from dbwright.api import dr_files, dr_markdown, dr_plan_json, plan_dr_file, write_dr_files
+from dbwright import api
 from dbwright.cli.common import EXIT_FINDINGS, console, emit_json, guarded, out, print_findings
 from dbwright.model import has_errors
 
@@ -25,16 +25,16 @@ def plan(spec: Path = typer.Argument(..., help="The requirements spec (YAML)."),
 
     Exit 1 when the plan has error-level gaps (DR rules), 2 on a bad spec.
     """
-    section = plan_dr_file(spec)
+    section = api.plan_dr_file(spec)
     if out_dir is not None:
-        written = write_dr_files(section, out_dir)
+        written = api.write_dr_files(section, out_dir)
         console.print(f"wrote {len(written)} files under {out_dir}")
     if json_:
-        data = dr_plan_json(section)
-        data["files"] = sorted(dr_files(section))
+        data = api.dr_plan_json(section)
+        data["files"] = sorted(api.dr_files(section))
         emit_json(data)
     else:
-        out.print(dr_markdown(section), markup=False)
+        out.print(api.dr_markdown(section), markup=False)
         print_findings(section.findings)
     if has_errors(section.findings):
         raise typer.Exit(EXIT_FINDINGS)

@@ -8,8 +8,9 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from dbwright.api import DRILL_KINDS, DbwrightError, drill, drill_history, drill_history_svg
+from dbwright import api
 from dbwright.cli.common import EXIT_FINDINGS, console, emit_json, guarded, out, progress
+from dbwright.model import DbwrightError
 
 KIND_HELP = ("pitr (PostgreSQL + pgBackRest restore to a time), disaster (kill -9 + lost data dir, "
              "archive-only vs synchronous WAL streaming), failover (3-node Patroni + etcd + HAProxy), "
@@ -110,8 +111,8 @@ def register(app: typer.Typer) -> None:
         Never touches an existing database. Exit 1 when the drill ran but a check failed
         (acknowledged commits lost where none may be, rows after the target).
         """
-        if kind not in DRILL_KINDS:
-            raise DbwrightError(f"unknown drill '{kind}'; choose one of: {', '.join(DRILL_KINDS)}")
+        if kind not in api.DRILL_KINDS:
+            raise DbwrightError(f"unknown drill '{kind}'; choose one of: {', '.join(api.DRILL_KINDS)}")
         if mode is not None and mode not in ("async", "sync"):
             raise DbwrightError("--mode is async or sync")
         if settings is not None and settings not in ("default", "tuned"):
@@ -122,7 +123,7 @@ def register(app: typer.Typer) -> None:
         elif kind == "disaster":
             opts["mode"] = mode
         with progress(f"drill {kind} running on throwaway clusters"):
-            result = drill(kind, history=False if no_history else history, **opts)
+            result = api.drill(kind, history=False if no_history else history, **opts)
         if json_:
             emit_json(result)
         else:
@@ -136,9 +137,9 @@ def register(app: typer.Typer) -> None:
                     svg: Path | None = typer.Option(None, "--svg", help="Write the history timeline (SVG) here."),
                     json_: bool = typer.Option(False, "--json", help="Print the history as JSON.")) -> None:
         """Show past drill results: measured vs predicted RTO and acknowledged commits lost."""
-        entries = drill_history(history)
+        entries = api.drill_history(history)
         if svg is not None:
-            svg.write_text(drill_history_svg(history))
+            svg.write_text(api.drill_history_svg(history))
             console.print(f"wrote {svg}")
         if json_:
             emit_json(entries)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from dbwright.api import advise_indexes
+from dbwright import api
 from dbwright.cli.common import console, emit_json, guarded, out, print_findings, progress
 
 
@@ -34,7 +34,7 @@ def indexes(spec: Path | None = typer.Argument(None, help="The requirements spec
     come as CREATE INDEX CONCURRENTLY (PostgreSQL) and MariaDB/MySQL/SQLite statements.
     """
     with progress("planning indexes"):
-        advice = advise_indexes(spec, dsn=dsn, workload=workload, budget_mb=budget_mb, max_indexes=max_indexes,
+        advice = api.advise_indexes(spec, dsn=dsn, workload=workload, budget_mb=budget_mb, max_indexes=max_indexes,
                                 execute_check=execute_check, planner=not no_planner,
                                 progress=lambda m: console.print(m) if not json_ else None)
     if json_:

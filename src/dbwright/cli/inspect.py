@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from dbwright.api import critique, critique_formats, inspect_database
+from dbwright import api
 from dbwright.cli.common import EXIT_FINDINGS, console, emit_json, guarded, out, print_findings, progress
 
 SOURCE_HELP = ("A DSN (postgresql://…, mysql://…, sqlite:///file.db) — read-only — or a DDL file (pg_dump or "
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         """Reverse-engineer a database: a spec that validates and designs, Markdown docs (a page per table),
         ERDs per schema under Mermaid's size cap, and relations inferred with their evidence."""
         with progress("inspecting"):
-            r = inspect_database(source, output, schema or None, exclude_schema or None, engine, sample_rows, force)
+            r = api.inspect_database(source, output, schema or None, exclude_schema or None, engine, sample_rows, force)
         if json_:
             emit_json(r.to_dict())
         else:
@@ -68,10 +68,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a database's design against the schema rules (SCH…): each finding located as
         schema.table.column (file:line for a DDL file), with the rationale and a fix as SQL."""
-        if fmt not in critique_formats():
-            raise typer.BadParameter(f"--format must be one of {', '.join(critique_formats())}")
+        if fmt not in api.critique_formats():
+            raise typer.BadParameter(f"--format must be one of {', '.join(api.critique_formats())}")
         with progress("critiquing"):
-            report = critique(source, schema or None, exclude_schema or None, engine, sample_rows,
+            report = api.critique(source, schema or None, exclude_schema or None, engine, sample_rows,
                               select or None, ignore or None)
         text = report.render(fmt)
         if output is not None:

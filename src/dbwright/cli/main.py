@@ -42,7 +42,7 @@ def run() -> None:
     """Console entry: every line printed goes through the password redaction first."""
     import sys
 
-    from dbwright.api import install_redacting_streams, register_dsn
+    from dbwright.model.secrets import install_redacting_streams, register_dsn
 
     for arg in sys.argv[1:]:  # a DSN echoed anywhere (even by Typer itself) loses its password
         register_dsn(arg)

@@ -9,20 +9,9 @@ from pathlib import Path
 
 import typer
 
-from dbwright.api import (
-    DbwrightError,
-    Severity,
-    execute_migration,
-    lint_migration,
-    lint_sarif,
-    lint_text,
-    migration_locks,
-    plan_migration,
-    plan_mysql_migration,
-    rehearse_migration,
-    switch_engine,
-)
+from dbwright import api
 from dbwright.cli.common import EXIT_FINDINGS, console, emit_json, guarded, out, print_findings, progress
+from dbwright.model import DbwrightError, Severity
 
 migrate_app = typer.Typer(help="Zero-downtime migrations: lint scripts, measure locks, plan expand/contract "
                                "phases, rehearse them under load, switch MySQL/MariaDB to PostgreSQL.",
@@ -46,17 +35,17 @@ def lint_cmd(
     """Lint migration scripts for locking, rewrite and compatibility hazards (rules MIG001…)."""
     if fmt not in ("text", "json", "sarif"):
         raise DbwrightError("--format must be text, json or sarif")
-    results = [lint_migration(f, engine=engine, version=pg_version or version,
+    results = [api.lint_migration(f, engine=engine, version=pg_version or version,
                               assume_in_transaction=assume_in_transaction, schema=schema,
                               select=rule or None, ignore=ignore or None) for f in files]
     if fmt == "json":
         emit_json([r.to_dict() for r in results] if len(results) > 1 else results[0].to_dict())
     elif fmt == "sarif":
-        emit_json(lint_sarif(results))
+        emit_json(api.lint_sarif(results))
     else:
         for r in results:
             print_findings(r.findings)
-            console.print(lint_text(r).splitlines()[-1])
+            console.print(api.lint_text(r).splitlines()[-1])
     if any(f.severity is Severity.ERROR for r in results for f in r.findings):
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -78,7 +67,7 @@ def plan_cmd(
     """Diff two schemas on a throwaway engine and print a phased zero-downtime plan."""
     if engine in ("mariadb", "mysql"):
         with progress("diffing on a throwaway MariaDB"):
-            mplan = plan_mysql_migration(from_, to, rename, engine, version)
+            mplan = api.plan_mysql_migration(from_, to, rename, engine, version)
         if as_json:
             emit_json(mplan.to_dict())
         else:
@@ -92,7 +81,7 @@ def plan_cmd(
             raise typer.Exit(EXIT_FINDINGS)
         return
     with progress("diffing on a throwaway PostgreSQL"):
-        mp = plan_migration(from_, to, rename, backfill, pg_version, batch_size, out_dir)
+        mp = api.plan_migration(from_, to, rename, backfill, pg_version, batch_size, out_dir)
     if as_json:
         emit_json(mp.to_dict())
     else:
@@ -117,7 +106,7 @@ def locks_cmd(
     """Run each statement on a throwaway PostgreSQL in a rolled-back transaction and report the locks
     it really took (pg_locks) and whether it rewrote the table, beside the static model."""
     with progress("measuring on a throwaway PostgreSQL"):
-        rows = migration_locks(file, schema)
+        rows = api.migration_locks(file, schema)
     if as_json:
         emit_json(rows)
         return
@@ -148,7 +137,7 @@ def rehearse_cmd(
     if execute or dsn:
         if not (execute and dsn):
             raise DbwrightError("applying to a real database needs both --execute and --dsn")
-        results = execute_migration(dsn, from_, to, rename, backfill)
+        results = api.execute_migration(dsn, from_, to, rename, backfill)
         if as_json:
             emit_json(results)
         else:
@@ -159,7 +148,7 @@ def rehearse_cmd(
             raise typer.Exit(EXIT_FINDINGS)
         return
     with progress(f"rehearsing with {rows} rows per table under load"):
-        report = rehearse_migration(from_, to, rename, backfill, rows, threads, compare_naive=compare_naive)
+        report = api.rehearse_migration(from_, to, rename, backfill, rows, threads, compare_naive=compare_naive)
     if as_json:
         emit_json(report)
     else:
@@ -193,7 +182,7 @@ def switch_cmd(
 ) -> None:
     """MySQL/MariaDB → PostgreSQL: type assessment, DDL, bulk copy + CDC runbook; --rehearse proves the copy."""
     with progress("assessing the source"):
-        report = switch_engine(source, schema_file, data_copy, rehearse, out_dir, tool)
+        report = api.switch_engine(source, schema_file, data_copy, rehearse, out_dir, tool)
     if as_json:
         emit_json(report)
     else:

@@ -6,14 +6,7 @@ from pathlib import Path
 
 import typer
 
-from dbwright.api import (
-    fd_analyze,
-    normalization_report,
-    normalize,
-    profile_data,
-    write_normalization,
-    write_spec_fds,
-)
+from dbwright import api
 from dbwright.cli.common import EXIT_FINDINGS, console, emit_json, guarded, out, progress
 
 fd_app = typer.Typer(help="Functional-dependency theory: keys, normal forms, covers, decompositions.",
@@ -34,7 +27,7 @@ def fd_analyze_cmd(
     all_covers: bool = typer.Option(False, "--all-covers", help="Also list every minimal cover (≤ 12 attributes)"),
 ) -> None:
     """Print candidate keys, normal form, minimal cover, 3NF synthesis and BCNF decomposition per case."""
-    results = fd_analyze(file, all_covers)
+    results = api.fd_analyze(file, all_covers)
     if as_json:
         emit_json(results)
         return
@@ -71,9 +64,9 @@ def _profile_cmd(
 ) -> None:
     """Mine functional dependencies, keys and inclusion dependencies from data (Desbordante)."""
     with progress("profiling"):
-        result = profile_data(data, table, max_lhs, error, sample)
+        result = api.profile_data(data, table, max_lhs, error, sample)
     if write_spec is not None:
-        result["written"] = write_spec_fds(result, write_spec)
+        result["written"] = api.write_spec_fds(result, write_spec)
     if as_json:
         emit_json(result)
         return
@@ -110,12 +103,12 @@ def _normalize_cmd(
     """Propose normalized tables with keys, foreign keys, DDL, fill SQL and a lossless-join proof."""
     names = tuple(e.strip() for e in engines.split(",") if e.strip())
     with progress("normalizing"):
-        result = normalize(source, table, target.lower(), max_lhs, fd or None, names)
-    written = write_normalization(result, output, force) if output is not None else []
+        result = api.normalize(source, table, target.lower(), max_lhs, fd or None, names)
+    written = api.write_normalization(result, output, force) if output is not None else []
     if as_json:
         emit_json(result)
     else:
-        out.print(normalization_report(result), markup=False, highlight=False)
+        out.print(api.normalization_report(result), markup=False, highlight=False)
         for w in written:
             console.print(f"wrote {w}")
     findings = list(result.get("findings", [])) + [f for p in result["tables"] for f in p.get("findings", [])]

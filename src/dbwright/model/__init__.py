@@ -1,7 +1,7 @@
 """Data classes shared by every layer: findings, decisions, evidence."""
 
 from dbwright.model.decisions import Alternative, Decision, Evidence, EvidenceKind
-from dbwright.model.errors import DbwrightError
+from dbwright.model.errors import DbwrightError, SpecError
 from dbwright.model.findings import Finding, Location, Severity, has_errors
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "Finding",
     "Location",
     "Severity",
+    "SpecError",
     "has_errors",
 ]

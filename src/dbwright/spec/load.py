@@ -14,7 +14,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from dbwright.model import DbwrightError, Finding, Location, Severity
+from dbwright.model import Finding, Location, Severity
+from dbwright.model.errors import SpecError
 from dbwright.spec.models import Spec
 
 PathT = tuple[str | int, ...]
@@ -48,14 +49,6 @@ class LoadedSpec:
     @property
     def ok(self) -> bool:
         return self.spec is not None and not any(f.severity is Severity.ERROR for f in self.findings)
-
-
-class SpecError(DbwrightError):
-    """Raised by :func:`load_spec_or_raise`; carries every finding."""
-
-    def __init__(self, findings: list[Finding]):
-        self.findings = findings
-        super().__init__("\n".join(str(f) for f in findings))
 
 
 def _dotted(path: PathT) -> str:
