@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from dbwright import api
+from dbwright.render import gfm
+from dbwright.render.markdown import render_design_markdown
 from helpers_design import ROOT
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -27,3 +29,5 @@ def test_example_designs_clean_on_every_engine(path: Path, pg_cluster, maria) ->
     for run in result.verification["engines"]:
         assert run["round_trip"]["differences"] == [], run["engine"]
         assert run["patterns"], run["engine"]
+    text = render_design_markdown(result.design, result.verification, None, path.name, [])
+    assert gfm.problems(text) == [] and "{'" not in text  # renders on GitHub, no Python reprs

@@ -4,41 +4,25 @@ from __future__ import annotations
 
 import importlib
 import json
-import re
 from typing import Any
 
 from jinja2 import Environment, PackageLoader
 
 from dbwright import __version__
 from dbwright.design import Design, Section
-
-
-def _cell(value: Any) -> str:
-    return str(value or "").replace("|", "\\|").replace("\n", " ")
-
-
-def _num(v: Any) -> str:
-    if isinstance(v, float):
-        if v != 0 and (abs(v) >= 1e6 or abs(v) < 1e-3):
-            return f"{v:.3g}"
-        return f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
-    if isinstance(v, int) and not isinstance(v, bool):
-        return f"{v:,}"
-    return str(v)
+from dbwright.render import gfm
+from dbwright.render.front import front_page
 
 
 def _inputs(d: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={_num(v)}" for k, v in d.items())
-
-
-def _anchor(title: str) -> str:
-    return re.sub(r"[^a-z0-9 -]", "", title.lower()).replace(" ", "-")
+    return ", ".join(f"{k}={gfm.plain(v)}" if not isinstance(v, dict) else f"{k} ({gfm.plain(v)})"
+                     for k, v in d.items())
 
 
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("dbwright.render", "templates"), trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
-    env.filters.update(cell=_cell, num=_num, inputs=_inputs, anchor=_anchor)
+    env.filters.update(cell=gfm.cell, num=gfm.number, plain=gfm.plain, inputs=_inputs, anchor=gfm.anchor)
     return env
 
 
@@ -81,7 +65,7 @@ def verification_markdown(report: dict[str, Any] | None) -> tuple[str, str]:
                       "not production latency).", "",
                       "| Pattern | OK | Rows | ms | Plan |", "| --- | --- | --- | --- | --- |"]
             for p in e["patterns"]:
-                plan = "<br>".join(_cell(x) for x in (p.get("plan") or [])[:4]) or _cell(p.get("note") or p.get("error"))
+                plan = "<br>".join(gfm.cell(x) for x in (p.get("plan") or [])[:4]) or gfm.cell(p.get("note") or p.get("error"))
                 ms = f"{p['ms']:.2f}" if p.get("ms") is not None else ""
                 lines.append(f"| {p['name']} | {'yes' if p['ok'] else 'NO'} | {p.get('rows', '')} | {ms} | {plan} |")
         for d in (e.get("round_trip") or {}).get("differences", []):
@@ -92,9 +76,12 @@ def verification_markdown(report: dict[str, Any] | None) -> tuple[str, str]:
 
 
 def render_design_markdown(design: Design, report: dict[str, Any] | None, erd: dict[str, str] | None,
-                           spec_file: str) -> str:
+                           spec_file: str, files: list[str] | None = None) -> str:
+    """DESIGN.md; ``files`` (package-relative) feeds the apply checklist on the first page."""
     ver_md, ver_summary = verification_markdown(report)
     bodies = {s.name: section_body(s) for s in design.sections}
-    return _env().get_template("DESIGN.md.j2").render(
+    text = _env().get_template("DESIGN.md.j2").render(
         design=design, version=__version__, spec_file=spec_file, bodies=bodies,
-        findings=design.all_findings(), verification_md=ver_md, verification_summary=ver_summary, erd=erd)
+        findings=design.all_findings(), verification_md=ver_md, verification_summary=ver_summary, erd=erd,
+        front=front_page(design, report, ver_summary, files))
+    return gfm.tidy(text)

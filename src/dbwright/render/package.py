@@ -78,5 +78,6 @@ def write_package(out: Path, design: Design, mds: dict[str, sa.MetaData], report
     put("verification.json", json.dumps(report or {"status": "not run"}, indent=2, default=str) + "\n")
     for rel, text in section_files(design).items():
         put(rel, text)
-    put("DESIGN.md", render_design_markdown(design, report, diagrams, spec_file))
+    files = [p.relative_to(out).as_posix() for p in written]
+    put("DESIGN.md", render_design_markdown(design, report, diagrams, spec_file, files))
     return written

@@ -134,7 +134,7 @@ def needs(spec: Spec) -> dict[str, Need]:
     if spec.regions.writes == "multi":
         out["multi_region"] = Need(1.0, "writes in several regions (regions.writes: multi)")
     elif len(jur) > 1 or (spec.regions.residency and len(spec.regions.list_) > 1):
-        out["multi_region"] = Need(0.5, f"regions in {sorted(jur)} with residency {spec.regions.residency}")
+        out["multi_region"] = Need(0.5, f"regions in {', '.join(sorted(jur))} with residency {', '.join(spec.regions.residency) or 'none'}")
     elif spec.regions.dr:
         out["multi_region"] = Need(0.2, f"a DR region ({spec.regions.dr}), single writer region")
     json_ents = [n for n, e in ents.items() if wp.has_json(e)]

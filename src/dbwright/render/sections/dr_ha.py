@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from dbwright.design import Section
+from dbwright.render import gfm
 from dbwright.stages.dr_configs import render_configs
 
 
@@ -14,15 +15,13 @@ def _cell(x: Any) -> str:
         return str(x["display"])
     if isinstance(x, bool):
         return "yes" if x else "**no**"
-    return "–" if x is None else str(x)
+    return "–" if x is None else gfm.plain(x)
 
 
 def _short(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.4g}"
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k}: {_short(x)}" for k, x in v.items()) + "}"
-    return str(v)
+    return gfm.plain(v)
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> str:
@@ -79,7 +78,7 @@ def render_markdown(section: Section) -> str:
     parts += ["### High availability", "",
               f"{ha['nodes']} nodes, {ha['manager']}, {ha['replication']} replication; {ha['dcs_voters']} DCS voters over "
               f"{ha['zones']} zone(s) ({'given' if ha['zones_given'] else 'assumed'}: "
-              f"{ha['zone_quorum']['placement']}), zone loss "
+              f"{gfm.plain(ha['zone_quorum']['placement'])}), zone loss "
               f"{'fails over automatically' if ha['zone_failover_automatic'] else 'needs a manual promotion'}. Failover "
               f"{fo['best']['display']} … {fo['display']} (expected {fo['expected']['display']}): "
               + _formula(fo) + ".", "",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dbwright.design import Section
+from dbwright.render import gfm
 from dbwright.render.sections.arch_common import line_chart_svg, mermaid_xychart, pct, size, table
 
 
@@ -30,7 +31,7 @@ def render_markdown(section: Section) -> str:
         how = "**planning default — not measured**; run `dbwright capacity SPEC --measure` to measure"
     else:
         how = (f"measured on {tp['engine']} {tp['version']} ({tp['cores']} cores; {tp.get('method', '')}; settings "
-               f"{tp.get('settings', {})}): COPY {tp['copy_rows_per_s']:,.0f} rows/s, INSERT {tp['insert_rows_per_s']:,.0f} "
+               f"{gfm.plain(tp.get('settings') or {}) or 'defaults'}): COPY {tp['copy_rows_per_s']:,.0f} rows/s, INSERT {tp['insert_rows_per_s']:,.0f} "
                f"rows/s, {tp['point_reads_per_s_per_connection']:,.0f} point reads/s per connection")
     parts += ["### Per-node throughput", "", f"Source: {how}.", "",
               table(["per node", "value"], [[f"cores ({node['cores']})", node["cores"]],
