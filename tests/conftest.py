@@ -28,6 +28,19 @@ def _need(engine_available: bool, what: str) -> None:
         pytest.skip(f"{what} server binaries not installed")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _calibration(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Per-node throughput is a calibration reused per engine version (verify.throughput): keep the
+    session's own, out of the user's ~/.cache, measured once for the whole session."""
+    old = os.environ.get("DBWRIGHT_CALIBRATION")
+    os.environ["DBWRIGHT_CALIBRATION"] = str(tmp_path_factory.mktemp("calibration") / "throughput.json")
+    yield
+    if old is None:
+        os.environ.pop("DBWRIGHT_CALIBRATION", None)
+    else:
+        os.environ["DBWRIGHT_CALIBRATION"] = old
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[postgresql.PostgresCluster]:
     _need(postgresql.available(), "PostgreSQL")

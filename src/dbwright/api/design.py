@@ -47,8 +47,30 @@ class DesignResult:
 
 
 def validate(path: str | Path) -> LoadedSpec:
-    """Load and check a spec; every finding at once, never raises for bad input."""
-    return load_spec(path)
+    """Load and check a spec; every finding at once, never raises for bad input.
+
+    Beyond the spec's own shape, every check that needs no engine runs here, so a spec that
+    validates designs without spec errors: the schema and normalization stages (pure) and the
+    access patterns' SQL parsed against the schema they build (tables, columns)."""
+    loaded = load_spec(path)
+    if not loaded.ok or loaded.spec is None:
+        return loaded
+    loaded.findings.extend(f for f in engine_free_findings(loaded) if f not in loaded.findings)
+    return loaded
+
+
+def engine_free_findings(loaded: LoadedSpec) -> list[Finding]:
+    """Error findings `design` would report about the spec itself, found without an engine."""
+    from dbwright.model import Severity
+    from dbwright.verify.patterns import check_names
+
+    assert loaded.spec is not None
+    ctx = DesignContext(spec=loaded.spec, positions=loaded.positions)
+    design = run_pipeline(ctx, only=("schema", "normalization"))
+    out = [f for s in design.sections for f in s.findings if f.severity is Severity.ERROR]
+    out += [f for f in design.findings if f.severity is Severity.ERROR]
+    out += check_names(loaded.spec, ctx.options["metadata_by_dialect"]["postgresql"], loaded.positions.locate)
+    return out
 
 
 def _load(path: str | Path) -> LoadedSpec:

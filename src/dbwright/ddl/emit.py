@@ -14,14 +14,27 @@ _URLS = {"postgresql": "postgresql+psycopg://", "mysql": "mysql+pymysql://", "sq
 
 def ddl_statements(md: sa.MetaData, dialect: str) -> list[str]:
     statements: list[str] = []
+    # SQLAlchemy walks Table.indexes, a set ordered by object identity: a table's CREATE INDEX
+    # statements are held back and written in name order, so the script is the same every run.
+    held: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        statements.extend(text for _, text in sorted(held))
+        held.clear()
 
     def executor(sql: Any, *multiparams: Any, **params: Any) -> None:
         text = str(sql.compile(dialect=engine.dialect)).strip()
-        if text:
-            statements.append(text)
+        if not text:
+            return
+        if isinstance(sql, sa.schema.CreateIndex):
+            held.append((str(sql.element.name or ""), text))
+            return
+        flush()
+        statements.append(text)
 
     engine = sa.create_mock_engine(_URLS[dialect], executor)
     md.create_all(engine, checkfirst=False)
+    flush()
     return statements
 
 

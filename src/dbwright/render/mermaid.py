@@ -10,6 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from dbwright.ddl import order
+
 MERMAID_MAX_TEXT = 50_000  # mermaid's default maxTextSize
 _SAFE = str.maketrans({"(": "", ")": "", ",": "_", " ": "_", '"': ""})
 
@@ -49,8 +51,8 @@ def _entity_block(table: sa.Table, attributes: bool, name: Callable[[sa.Table], 
     if not attributes:
         return [f"    {name(table)} {{", "    }"]
     pk = {c.name for c in table.primary_key.columns}
-    fk = {c.name for f in table.foreign_key_constraints for c in f.columns}
-    uq = {c.name for u in table.constraints if isinstance(u, sa.UniqueConstraint) for c in u.columns}
+    fk = {c.name for f in order.foreign_keys(table) for c in f.columns}
+    uq = {c.name for u in order.constraints(table) if isinstance(u, sa.UniqueConstraint) for c in u.columns}
     lines = [f"    {name(table)} {{"]
     for c in table.columns:
         keys = [k for k, on in (("PK", c.name in pk), ("FK", c.name in fk), ("UK", c.name in uq and c.name not in pk))
@@ -65,7 +67,7 @@ def _relation(table: sa.Table, fk: sa.ForeignKeyConstraint,
     cols = [c for c in fk.columns if c.name != "tenant_id"] or list(fk.columns)
     optional = all(c.nullable for c in cols)
     one_to_one = any({c.name for c in u.columns} == {c.name for c in fk.columns}
-                     for u in table.constraints if isinstance(u, sa.UniqueConstraint))
+                     for u in order.constraints(table) if isinstance(u, sa.UniqueConstraint))
     left = "|o" if optional else "||"
     right = "o|" if one_to_one else "o{"
     label = "_".join(c.name for c in cols)
@@ -85,7 +87,7 @@ def diagram(tables: list[sa.Table], attributes: bool = True, title: str | None =
     rels = []
     inside = {t.key for t in tables}
     for t in tables:
-        for fk in t.foreign_key_constraints:
+        for fk in order.foreign_keys(t):
             if fk.referred_table.name == "tenant" and t.name != "tenant" and "tenant" not in names:
                 continue  # every tenant-scoped table refers to tenant: shown once, in its own area
             rels.append(_relation(t, fk, name))

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from dbwright.ddl.dialects import FILE_NAMES
 from dbwright.ddl.emit import render_ddl
 from dbwright.design import Design
+from dbwright.design.stable import split_timings
 from dbwright.model import DbwrightError
 from dbwright.render.markdown import render_design_markdown
 from dbwright.render.mermaid import render_erd
@@ -74,7 +75,12 @@ def write_package(out: Path, design: Design, mds: dict[str, sa.MetaData], report
                 put(f"erd/{area}.mmd", text)
     data = design.to_dict()
     data["verification"] = report
-    put("design.json", json.dumps(data, indent=2, default=str) + "\n")
+    stable, timings = split_timings(data)
+    stable["timings"] = "timings.json"
+    put("design.json", json.dumps(stable, indent=2, default=str) + "\n")
+    put("timings.json", json.dumps({"note": "wall-clock timings of this run (JSON pointers into design.json); "
+                                    "they vary between runs, design.json does not", "fields": timings},
+                                   indent=2, default=str) + "\n")
     put("verification.json", json.dumps(report or {"status": "not run"}, indent=2, default=str) + "\n")
     for rel, text in section_files(design).items():
         put(rel, text)

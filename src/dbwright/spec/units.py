@@ -49,6 +49,13 @@ def _finite(parse: Callable[[object], _N]) -> Callable[[object], _N]:
     return checked
 
 
+def _bare(value: object, what: str, units: tuple[str, ...]) -> str:
+    """A bare number where a unit is required: never guess (``p99: 30`` is not 30 s)."""
+    shown = str(value).strip()
+    return (f"{shown} is {what} without a unit; units are required: write "
+            + " or ".join(f"{shown}{u}" for u in units))
+
+
 @_finite
 def parse_count(value: object) -> int:
     """``40M`` → 40_000_000; plain numbers pass through."""
@@ -84,12 +91,12 @@ def parse_duration(value: object) -> float:
     """``15m`` → 900.0 seconds; ``20ms`` → 0.02; ``0`` → 0."""
     if isinstance(value, bool):
         raise ValueError("expected a duration such as 20ms, 15m, 1h or 30d")
-    if isinstance(value, int | float):
-        return float(value)
     text = str(value).strip().lower()
     m = re.fullmatch(_NUM + r"\s*([a-z]*)", text)
     if not m or (m.group(2) not in _DURATION and m.group(2) != ""):
         raise ValueError(f"expected a duration such as 20ms, 15m, 1h or 30d, got {value!r}")
+    if m.group(2) == "" and float(m.group(1)) != 0:
+        raise ValueError(_bare(value, "a duration", ("ms", "s")))
     return float(m.group(1)) * _DURATION.get(m.group(2), 1.0)
 
 
@@ -99,7 +106,9 @@ def parse_rate(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("expected a rate such as 800/s or 12k/min")
     if isinstance(value, int | float):
-        return float(value)
+        if value != 0:
+            raise ValueError(_bare(value, "a rate", ("/s", "/min")))
+        return 0.0
     text = str(value).strip().lower().replace(" ", "")
     m = re.fullmatch(r"([0-9.]+[kmb]?)/([a-z]+)", text)
     if not m or m.group(2) not in _PER:
@@ -116,7 +125,9 @@ def parse_rate(value: object) -> float:
 def parse_growth(value: object) -> float:
     """``3%/month`` → 0.03 compound growth per month; ``40%/year`` → monthly equivalent."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        if value != 0:
+            raise ValueError(_bare(value, "growth", ("%/month", "%/year")))
+        return 0.0
     text = str(value).strip().lower().replace(" ", "")
     m = re.fullmatch(_NUM + r"%/([a-z]+)", text)
     if not m or m.group(2) not in _GROWTH_PERIOD:
@@ -132,7 +143,9 @@ def parse_size(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError("expected a size such as 500GB or 2TiB")
     if isinstance(value, int | float):
-        return int(value)
+        if value != 0:
+            raise ValueError(_bare(value, "a size", ("B", "MB")))
+        return 0
     m = re.fullmatch(_NUM + r"\s*([a-zA-Z]+)", str(value).strip())
     if not m or m.group(2).lower() not in _SIZE:
         raise ValueError(f"expected a size such as 500GB or 2TiB, got {value!r}")

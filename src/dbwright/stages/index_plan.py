@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from dbwright.ddl import order
 from dbwright.design import Section
 from dbwright.model import Alternative, Decision, Evidence, Finding, Location, Severity
 from dbwright.stages.index_candidates import redundant_existing
@@ -53,11 +54,11 @@ def existing_from_metadata(md: sa.MetaData) -> list[Existing]:
         if t.primary_key.columns:
             cols = tuple(c.name for c in t.primary_key.columns)
             out.append(Existing(str(t.primary_key.name or f"{t.name}_pkey"), IndexDef(t.name, cols), True))
-        for con in t.constraints:
+        for con in order.constraints(t):
             if isinstance(con, sa.UniqueConstraint) and con.columns:
                 out.append(Existing(str(con.name or f"uq_{t.name}"), IndexDef(t.name, tuple(c.name for c in con.columns)),
                                     True))
-        for ix in t.indexes:
+        for ix in order.indexes(t):
             names = [c.name for c in ix.columns]
             if len(names) != len(ix.expressions):
                 continue  # expression index: not comparable by columns

@@ -62,7 +62,9 @@ def _tp_evidence(tp: dict[str, Any], node: dict[str, float], node_cores: int) ->
                                  "verification)", None, **{k: v for k, v in PLANNING.items() if v is not None})]
     else:
         head = [Evidence.measured(f"single-stream COPY on {tp['engine']} ({tp.get('method', '')}; settings "
-                                  f"{', '.join(f'{k}={v}' for k, v in (tp.get('settings') or {}).items()) or 'defaults'})", round(tp["copy_rows_per_s"]), engine=tp["engine"],
+                                  f"{', '.join(f'{k}={v}' for k, v in (tp.get('settings') or {}).items()) or 'defaults'}"
+                                  + (f"; {tp['calibration']}" if tp.get("calibration") else "") + ")",
+                                  round(tp["copy_rows_per_s"]), engine=tp["engine"],
                                   version=tp["version"], cores=tp["cores"]),
                 Evidence.measured(f"500-row INSERT batches on {tp['engine']}", round(tp["insert_rows_per_s"]),
                                   engine=tp["engine"], version=tp["version"], cores=tp["cores"]),

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from dbwright.ddl import order
 from dbwright.design import Section
 from dbwright.model import Alternative, Decision, Evidence, Finding, Severity
 from dbwright.stages.context import DesignContext
@@ -84,12 +85,12 @@ def describe_tables(mds: dict[str, sa.MetaData]) -> list[dict[str, Any]]:
             "foreign_keys": [{"columns": [c.name for c in fk.columns],
                               "references": fk.referred_table.name,
                               "referenced_columns": [e.column.name for e in fk.elements],
-                              "on_delete": fk.ondelete} for fk in t.foreign_key_constraints],
-            "unique": [[c.name for c in u.columns] for u in t.constraints
+                              "on_delete": fk.ondelete} for fk in order.foreign_keys(t)],
+            "unique": [[c.name for c in u.columns] for u in order.constraints(t)
                        if isinstance(u, sa.UniqueConstraint)],
-            "checks": [str(ck.sqltext) for ck in t.constraints if isinstance(ck, sa.CheckConstraint)],
+            "checks": [str(ck.sqltext) for ck in order.constraints(t) if isinstance(ck, sa.CheckConstraint)],
             "indexes": [{"name": ix.name, "columns": [str(getattr(e, "name", e)) for e in ix.expressions],
-                         "unique": bool(ix.unique)} for ix in sorted(t.indexes, key=lambda i: i.name or "")],
+                         "unique": bool(ix.unique)} for ix in order.indexes(t)],
             "row_level_security": bool(t.info.get("rls")),
         })
     return out

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from dbwright.ddl import order
 from dbwright.spec.attributes import AttributeSpec
 from dbwright.spec.models import Spec
 from dbwright.stages.schema_decide import Hierarchy, KeyChoice
@@ -156,7 +157,9 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
                                                     name=constraint_name("fk", tname, col)))
                 choices.fk_policies.append({"table": tname, "columns": local, "references": remote_tbl,
                                             "on_delete": ondelete, "why": why})
-                if attr.one_to_one:
+                if attr.one_to_one or attr.unique or attr.unique_per_tenant:
+                    # `seat: ref Seat unique`: a seat is sold once; identity keys are global, so within a
+                    # tenant-scoped composite key (tenant_id, seat_id) states the same rule
                     cons.append(sa.UniqueConstraint(*local, name=constraint_name("uq", tname, col)))
                 continue
             coltype = sa_type(attr)
@@ -343,9 +346,9 @@ def _cover_foreign_keys(md: sa.MetaData) -> None:
     """Every foreign key gets an index that leads with its columns (unless one already does)."""
     for table in list(md.tables.values()):
         existing = [[c.name for c in table.primary_key.columns]]
-        existing += [[c.name for c in u.columns] for u in table.constraints if isinstance(u, sa.UniqueConstraint)]
-        existing += [[getattr(e, "name", "") for e in ix.expressions] for ix in table.indexes]
-        for fk in table.foreign_key_constraints:
+        existing += [[c.name for c in u.columns] for u in order.constraints(table) if isinstance(u, sa.UniqueConstraint)]
+        existing += [[getattr(e, "name", "") for e in ix.expressions] for ix in order.indexes(table)]
+        for fk in order.foreign_keys(table):
             cols = [c.name for c in fk.columns]
             if any(_leads(e, cols) for e in existing):
                 continue

@@ -23,6 +23,8 @@ from typing import Any
 import sqlalchemy as sa
 from faker import Faker
 
+from dbwright.ddl import order
+
 MIN_ROWS = 5
 
 
@@ -61,7 +63,7 @@ def target_counts(md: sa.MetaData, cap: int) -> tuple[dict[str, int], float]:
             continue
         kind = t.info.get("kind")
         if kind == "junction":
-            ends = [counts.get(fk.referred_table.name, MIN_ROWS) for fk in t.foreign_key_constraints
+            ends = [counts.get(fk.referred_table.name, MIN_ROWS) for fk in order.foreign_keys(t)
                     if fk.referred_table.name != "tenant"]
             counts[t.name] = max(MIN_ROWS, min(cap, 2 * min(ends or [MIN_ROWS])))
         elif kind in ("history", "closure"):
@@ -84,6 +86,20 @@ class _Gen:
         v = self.base + dt.timedelta(seconds=self.rnd.randint(0, 300 * 86400))
         return v.replace(tzinfo=None) if self.naive else v
 
+    def decimal(self, t: sa.Numeric[Any], lo: Any, hi: Any) -> Decimal:
+        """A value inside the column's range *and* its numeric(p, s): the largest magnitude
+        numeric(4,2) holds is 99.99, so a default span of 500 would overflow it."""
+        scale = t.scale if t.scale is not None else 2
+        step = Decimal(1).scaleb(-scale)
+        limit = (Decimal(10) ** (t.precision - scale) - step) if t.precision else None
+        low = Decimal(str(lo)) if lo is not None else Decimal(0)
+        high = Decimal(str(hi)) if hi is not None else low + Decimal(500)
+        if limit is not None:
+            low, high = max(low, -limit), min(high, limit)
+        low = low.quantize(step, rounding="ROUND_CEILING")
+        high = max(low, high.quantize(step, rounding="ROUND_FLOOR"))
+        return (low + (high - low) * Decimal(self.rnd.random())).quantize(step, rounding="ROUND_FLOOR")
+
     def value(self, table: sa.Table, col: sa.Column[Any], i: int, unique: bool) -> Any:
         info = col.info
         logical = info.get("logical") or ""
@@ -99,9 +115,7 @@ class _Gen:
             return uuid7(int(self.when().timestamp() * 1000) if not self.naive else
                          int(self.when().replace(tzinfo=dt.UTC).timestamp() * 1000), self.rnd)
         if isinstance(t, sa.Numeric) and not isinstance(t, sa.Float):
-            low = Decimal(str(lo)) if lo is not None else Decimal(0)
-            high = Decimal(str(hi)) if hi is not None else low + Decimal(500)
-            return (low + (high - low) * Decimal(self.rnd.random())).quantize(Decimal("0.01"))
+            return self.decimal(t, lo, hi)
         if isinstance(t, sa.Boolean):
             return self.rnd.random() < 0.5
         if isinstance(t, sa.Integer):
@@ -137,10 +151,10 @@ class _Gen:
 
 def _unique_cols(table: sa.Table) -> set[str]:
     out: set[str] = set()
-    for u in table.constraints:
+    for u in order.constraints(table):
         if isinstance(u, sa.UniqueConstraint):
             out |= {c.name for c in u.columns if c.name not in ("tenant_id",)}
-    for ix in table.indexes:
+    for ix in order.indexes(table):
         if ix.unique:
             for e in ix.expressions:
                 for c in _columns_in(e):
@@ -156,8 +170,8 @@ def _columns_in(expr: Any) -> list[sa.Column[Any]]:
 def _unique_sets(table: sa.Table) -> list[tuple[str, ...]]:
     """Column sets that must not repeat: primary key, unique constraints, unique plain-column indexes."""
     sets = [tuple(c.name for c in table.primary_key.columns)]
-    sets += [tuple(c.name for c in u.columns) for u in table.constraints if isinstance(u, sa.UniqueConstraint)]
-    for ix in table.indexes:
+    sets += [tuple(c.name for c in u.columns) for u in order.constraints(table) if isinstance(u, sa.UniqueConstraint)]
+    for ix in order.indexes(table):
         if ix.unique:
             if all(isinstance(e, sa.Column) for e in ix.expressions):
                 sets.append(tuple(str(getattr(e, "name", e)) for e in ix.expressions))
@@ -198,8 +212,8 @@ def generate(md: sa.MetaData, cap: int = 2000, seed: int = 7, naive_times: bool 
             continue
         uniq = _unique_cols(table)
         pk = [c.name for c in table.primary_key.columns]
-        fks = [fk for fk in table.foreign_key_constraints if fk.referred_table.name != table.name]
-        self_fks = [fk for fk in table.foreign_key_constraints if fk.referred_table.name == table.name]
+        fks = [fk for fk in order.foreign_keys(table) if fk.referred_table.name != table.name]
+        self_fks = [fk for fk in order.foreign_keys(table) if fk.referred_table.name == table.name]
         unique_sets = _unique_sets(table)
         seen: dict[tuple[str, ...], set[tuple[Any, ...]]] = {u: set() for u in unique_sets}
         weights: dict[str, list[float]] = {}
@@ -246,7 +260,7 @@ def generate(md: sa.MetaData, cap: int = 2000, seed: int = 7, naive_times: bool 
                     continue
                 if col.name == "id" or (col.primary_key and col.name in pk and len(pk) == 1
                                         and isinstance(col.type, sa.Integer)):
-                    row[col.name] = (uuid7(int(time.time() * 1000) + i, gen.rnd)
+                    row[col.name] = (uuid7(int(gen.base.timestamp() * 1000) + i, gen.rnd)
                                      if isinstance(col.type, sa.Uuid) else i + 1)
                     continue
                 if col.name == "path":
@@ -287,9 +301,9 @@ def generate(md: sa.MetaData, cap: int = 2000, seed: int = 7, naive_times: bool 
 
 
 def _closure_rows(md: sa.MetaData, table: sa.Table, data: Dataset) -> list[dict[str, Any]]:
-    base = next(fk.referred_table for fk in table.foreign_key_constraints)
+    base = next(fk.referred_table for fk in order.foreign_keys(table))
     nodes = data.rows.get(base.name, [])
-    parent_col = next((c.name for fk in base.foreign_key_constraints if fk.referred_table is base
+    parent_col = next((c.name for fk in order.foreign_keys(base) if fk.referred_table is base
                        for c in fk.columns if c.name != "tenant_id"), None)
     by_id = {(r.get("tenant_id"), r["id"]): r for r in nodes}
     out = []

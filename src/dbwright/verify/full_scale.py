@@ -96,7 +96,8 @@ def inflate(cluster: Any, database: str, md: sa.MetaData, scale: float) -> dict[
             "       pg_relation_size(c.oid) / 8192, c.relallvisible, coalesce(ix.indpred IS NOT NULL, false) "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "LEFT JOIN pg_index ix ON ix.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = ix.indrelid "
-            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') AND pg_relation_filepath(c.oid) IS NOT NULL"
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') AND pg_relation_filepath(c.oid) IS NOT NULL "
+            "ORDER BY c.relkind DESC, c.relname"  # a stable report: design.json is the same every run
         ).fetchall()
         plan: list[tuple[int, str, str, str, int, int, int, bool]] = []
         total = 0

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 import sqlglot
 from sqlglot import exp
 
+from dbwright.ddl import order
 from dbwright.model import Finding, Location, Severity
 from dbwright.spec.models import AccessPattern, Spec
 
@@ -74,7 +75,8 @@ def check_names(spec: Spec, md: sa.MetaData, locate: Any) -> list[Finding]:
                 continue
             owner = aliases.get(c.table) if c.table else None
             cols = {x.name for x in md.tables[owner].columns} if owner and owner in md.tables else known_cols
-            if c.name not in cols and (owner is None or owner in md.tables):
+            unresolved = owner is None and any(t not in md.tables and t not in ctes for t in tables)
+            if c.name not in cols and (owner is None or owner in md.tables) and not unresolved:
                 out.append(Finding("VER003", Severity.ERROR,
                                    f"pattern '{ap.name}' names unknown column '{c.name}'", loc,
                                    remediation=_close(c.name, sorted(cols))))
@@ -156,7 +158,7 @@ def structured_sql(ap: AccessPattern, spec: Spec, md: sa.MetaData, hierarchy: st
         return sa.select(t).where(t.c.id.in_(sa.select(tree.c.id))), params
     stmt: Any = sa.select(t)
     if ap.kind == "update":
-        keys = {c.name for c in t.primary_key.columns} | {c.name for fk in t.foreign_key_constraints
+        keys = {c.name for c in t.primary_key.columns} | {c.name for fk in order.foreign_keys(t)
                                                           for c in fk.columns}
         target = next((c for c in t.columns if c.name not in keys and c.server_default is None), None)
         if target is None:
@@ -325,9 +327,9 @@ def _bind_values(stmt: Any, params: dict[str, Any], dialect: sa.engine.Dialect) 
 def _make_unique(conn: sa.Connection, t: sa.Table, row: dict[str, Any], written: int, rnd: random.Random) -> None:
     """A copied template row would collide with its original on unique constraints: change a
     non-key column, or pick another existing parent for a unique set made only of foreign keys."""
-    fk_cols = {c.name: fk for fk in t.foreign_key_constraints for c in fk.columns}
+    fk_cols = {c.name: fk for fk in order.foreign_keys(t) for c in fk.columns}
     pk = {c.name for c in t.primary_key.columns}
-    for u in (u for u in t.constraints if isinstance(u, sa.UniqueConstraint)):
+    for u in (u for u in order.constraints(t) if isinstance(u, sa.UniqueConstraint)):
         cols = [c.name for c in u.columns if c.name != "tenant_id"]
         free = [c for c in cols if c not in fk_cols and c not in pk]
         if free:
