@@ -70,9 +70,33 @@ def verification_markdown(report: dict[str, Any] | None) -> tuple[str, str]:
                 lines.append(f"| {p['name']} | {'yes' if p['ok'] else 'NO'} | {p.get('rows', '')} | {ms} | {plan} |")
         for d in (e.get("round_trip") or {}).get("differences", []):
             lines.append(f"- difference on {e['engine']}: {d}")
+    lines += rule_proof_markdown(report)
     summary = (f"round trip and access patterns clean on {', '.join(ok_engines)}" if ok_engines else
                "see findings")
     return "\n".join(lines) + "\n", summary
+
+
+def rule_proof_markdown(report: dict[str, Any]) -> list[str]:
+    """The rule-proof table: every declared rule's violating write, per engine and physical variant."""
+    rows = [(e["engine"], v) for e in report.get("engines", [])
+            for v in ((e.get("extra") or {}).get("rule_proof") or {}).get("variants", [])]
+    if not rows:
+        return []
+    lines = ["", "### Declared rules refused on every variant", "",
+             "Each UNIQUE, primary key, FOREIGN KEY, CHECK and NOT NULL got a write that violates it, in its own "
+             "rolled-back transaction; the engine must refuse it. Identity columns are read from the catalogue.", "",
+             "| Engine | Variant | Declared | Refused | Dropped | Not exercised | Identity kept |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for engine, v in rows:
+        ident = v.get("identity") or {}
+        lines.append(f"| {engine} | {v['variant']} | {v['declared']} | {v['refused']} | {v['dropped']} | "
+                     f"{v['not_exercised']} | {ident.get('kept', 0)}/{ident.get('declared', 0)} |")
+    for engine, v in rows:
+        for r in v["rules"]:
+            if r["result"] in ("dropped", "not exercised"):
+                lines.append(f"- {engine} ({v['variant']}): {r['rule']} {gfm.cell(r['name'])} on {r['table']}: "
+                             f"**{r['result']}** — {gfm.cell(r['detail'])}")
+    return lines
 
 
 def render_design_markdown(design: Design, report: dict[str, Any] | None, erd: dict[str, str] | None,

@@ -26,6 +26,16 @@ MODIFIERS = (
 Sensitivity = Literal["pii", "phi", "pci", "secret"]
 
 
+def _step(attr: dict[str, Any]) -> float:
+    if attr.get("type") == "decimal":
+        return float(10 ** -(attr["scale"] if attr.get("scale") is not None else 4))
+    if attr.get("type") == "money":
+        return 1e-4  # NUMERIC(19,4)
+    if attr.get("type") == "float":
+        return 1e-9
+    return 1.0
+
+
 class AttributeSpec(BaseModel):
     """One attribute of an entity, in its normalised long form."""
 
@@ -123,10 +133,13 @@ def parse_attribute(text: str) -> dict[str, Any]:
         bound = _BOUND_RE.match(tok.replace(" ", ""))
         if bound:
             op, num = bound.group(1), float(bound.group(2))
+            # bounds are inclusive: a strict bound moves by the type's smallest step, so that
+            # `amount: decimal(10,2) > 0` means >= 0.01, not >= 1
+            step = _step(out)
             if op in (">=", ">"):
-                out["min"] = num + (1 if op == ">" else 0)
+                out["min"] = round(num + (step if op == ">" else 0), 12)
             else:
-                out["max"] = num - (1 if op == "<" else 0)
+                out["max"] = round(num - (step if op == "<" else 0), 12)
         elif tok.startswith("default="):
             out["default"] = tok.split("=", 1)[1]
         elif tok in SENSITIVITY:

@@ -14,6 +14,7 @@ from dbwright.model import Alternative, Decision, Evidence
 from dbwright.spec.models import Entity, Spec
 from dbwright.spec.units import fmt_bytes, fmt_duration
 from dbwright.stages import workload_profile as wp
+from dbwright.stages.physical import PG_LIMITS, Partitioned, copy_model, partition, partition_script
 
 PARTITION_TARGET_BYTES = 50e9
 MIN_ROWS = 100_000_000
@@ -114,6 +115,9 @@ def _hash_children(tname: str, n: int) -> str:
 def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
                    tables: dict[str, str] | None = None) -> tuple[list[Decision], list[dict[str, Any]]]:
     tables = tables or {}
+    # one physical model: the partitioned variant is the schema stage's model, transformed
+    model = copy_model(metadata) if isinstance(metadata, sa.MetaData) else None
+    variants: list[tuple[dict[str, Any], Partitioned, list[str]]] = []
     by_entity = {x["entity"]: x for x in proj[-1]["entities"]}
     now = {x["entity"]: x for x in proj[0]["entities"]}
     plans: list[dict[str, Any]] = []
@@ -139,8 +143,8 @@ def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
             part_bytes = daily * seconds / 86400 * row_bytes
             count = math.ceil(e.retention / seconds) if e.retention else None
             key = f"{tcol}_id" if e.attributes[tcol].type == "ref" else tcol
-            table = _table(spec, name, e, metadata, tables, key, "RANGE")
-            ddl = partition_ddl(table)
+            info = partition(model, tname, key, "range") if model is not None and tname in model.tables else None
+            ddl = "" if info else partition_ddl(_table(spec, name, e, metadata, tables, key, "RANGE"))
             partman = _partman(f"public.{tname}", key, interval, e.retention)
             partman_v4 = _partman(f"public.{tname}", key, interval, e.retention, major=4)
             ev += [Evidence.formula(f"{name}: rows per day", round(daily)),
@@ -152,6 +156,9 @@ def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
             plan = {"entity": name, "table": tname, "method": "range", "key": key, "interval": interval,
                     "partition_bytes": part_bytes, "partitions_kept": count, "retention_s": e.retention,
                     "ddl": ddl, "partman": partman, "partman_v4": partman_v4}
+            if info:
+                variants.append((plan, info, []))
+                decisions += _kept_decisions(name, info, "range", key)
             ret = (f" Retention {fmt_duration(e.retention)} = {count} partitions; expired ones are detached and "
                    "dropped (no DELETE, no vacuum debt).") if e.retention else ""
             decisions.append(Decision(
@@ -160,9 +167,9 @@ def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
                           f"{daily:,.0f} rows/day; {interval} partitions hold ≈ {fmt_bytes(part_bytes)} each, "
                           f"small enough to index, vacuum and drop quickly.{ret} Time-range queries prune to "
                           "the partitions they touch.",
-                trade_offs=[f"the primary key must include {key}; unique constraints without it cannot be enforced "
-                            "across partitions", "queries without a time predicate scan every partition",
-                            "foreign keys referencing this table need the composite key"],
+                trade_offs=[f"the primary key must include {key}; keys without it are kept by key tables "
+                            "(decisions below)", "queries without a time predicate scan every partition",
+                            "foreign keys referencing this table reference its key table (decisions below)"],
                 alternatives=[Alternative("no partitioning", "DELETE-based retention and vacuum of a "
                                           f"{fmt_bytes(bytes5)} table; indexes outgrow memory"),
                               Alternative("hash partitioning", "no pruning on time ranges, retention still needs DELETE")],
@@ -174,7 +181,6 @@ def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
             if spec.tenancy and spec.tenancy_model in ("shared", "decide") and isolation != "standard" \
                     and spec.tenancy.tenants <= 64 and not e.tenant and not e.global_:
                 key, method = "tenant_id", "list"
-                table = _table(spec, name, e, metadata, tables, key, "LIST")
                 n = spec.tenancy.tenants
                 children = "-- one partition per tenant: CREATE TABLE <t>_tenant_<id> PARTITION OF " \
                            f"{quote(tname)} FOR VALUES IN (<id>);\n"
@@ -184,15 +190,18 @@ def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
                             if a in e.attributes and e.attributes[a].type == "ref"), "id")
                 method = "hash"
                 n = 2 ** max(2, min(6, math.ceil(math.log2(max(1.0, bytes5 / PARTITION_TARGET_BYTES)))))
-                table = _table(spec, name, e, metadata, tables, key, "HASH")
                 children = _hash_children(tname, n)
-            ddl = partition_ddl(table) + "\n" + children
+            info = partition(model, tname, key, method) if model is not None and tname in model.tables else None
+            ddl = "" if info else (partition_ddl(_table(spec, name, e, metadata, tables, key, method.upper()))
+                                   + "\n" + children)
             ev.append(Evidence.formula(f"{name}: partitions = 2^ceil(log2(bytes in 5 years / "
                                        f"{fmt_bytes(PARTITION_TARGET_BYTES)})), 4..64", n, bytes_5y=round(bytes5)))
             ev.append(Evidence.cited("PostgreSQL hash and list partitioning", PG_DOC))
             plans_item = {"entity": name, "table": tname, "method": method, "key": key, "partitions": n,
                           "ddl": ddl, "partman": None}
             plans.append(plans_item)
+            if info:
+                variants.append((plans_item, info, [c for c in children.splitlines() if c.startswith("CREATE")]))
             decisions.append(Decision(
                 topic=f"partitioning {name}", choice=f"{method.upper()} partitions on {key} ({n})",
                 rationale=f"{name} reaches {fmt_bytes(bytes5)} in 5 years without a time key that queries filter "
@@ -203,9 +212,46 @@ def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
                 alternatives=[Alternative("no partitioning", f"one {fmt_bytes(bytes5)} heap: long vacuums and "
                                           "index rebuilds")],
                 evidence=ev))
+            if info:
+                decisions += _kept_decisions(name, info, method, key)
             continue
         plans.append(plan)
+    for item, info, extra in variants:  # rendered once every table is transformed (FKs may move)
+        assert model is not None
+        item["ddl"] = partition_script(model, info, metadata, extra)
+        item["kept"] = [k.__dict__ for k in info.kept]
+        item["primary_key"] = info.primary_key
     return decisions, plans
+
+
+def _kept_decisions(name: str, info: Partitioned, method: str, key: str) -> list[Decision]:
+    """A rule PostgreSQL cannot declare on the partitioned table is kept another way, said so."""
+    out = []
+    for k in info.kept:
+        cols = ", ".join(k.columns)
+        refs = (f"; foreign keys {', '.join(k.referenced_by)} now reference {k.key_table}" if k.referenced_by else "")
+        out.append(Decision(
+            topic=f"partitioning {name}: keep {k.rule} ({cols})",
+            choice=f"key table {k.key_table} (primary key {cols}) written by trigger {info.table}_keys in the "
+                   f"same transaction{refs}",
+            rationale=f"PostgreSQL cannot enforce a unique key on a partitioned table unless it contains the "
+                      f"partition key {key}; ({cols}) does not, so a duplicate in another partition would be "
+                      f"accepted. The key table's primary key refuses it, in the writing transaction.",
+            trade_offs=["one more B-tree insert (and a trigger call) per written row",
+                        "dropping a partition (retention) does not fire row triggers: delete its keys from "
+                        f"{k.key_table} in the same job, or they stay reserved",
+                        f"the application role needs INSERT/DELETE on {k.key_table}"],
+            alternatives=[Alternative(f"include {key} in the key",
+                                      f"({cols}, {key}) is unique per {key} only: the same {cols} is accepted "
+                                      "again in another partition — the declared rule is weakened"),
+                          Alternative(f"hash-partition on {cols}" if method == "range" else "range partitioning",
+                                      "the key is then enforceable natively, but partition pruning and "
+                                      "retention by dropping partitions are lost"),
+                          Alternative("no partitioning", "the constraint stays native; the table and its "
+                                                         "indexes grow without bound, retention needs DELETE")],
+            evidence=[Evidence.cited("unique constraints on partitioned tables must include all partition key "
+                                     "columns", PG_LIMITS)]))
+    return out
 
 
 __all__ = ["partition_ddl", "partition_plan", "time_column"]

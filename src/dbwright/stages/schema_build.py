@@ -131,9 +131,19 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
             if attr.type == "ref":
                 target = attr.ref or ""
                 col = attribute_column(aname, attr)
-                cols.append(sa.Column(col, _ref_type(choices, spec, target), nullable=attr.nullable,
-                                      comment=_comment(attr), autoincrement=False,
-                                      info={"attribute": aname, "logical": "ref", "ref": target}))
+                nk = spec.entities[target].natural_key or [] if choices.keys[target].style == "natural" else []
+                if len(nk) > 1:
+                    # a reference to a composite natural key carries every key column: leg_flight_no, leg_flight_date
+                    parts = _ref_parts(spec, aname, target)
+                    for pc, a in zip(parts, nk, strict=True):
+                        cols.append(sa.Column(pc, sa_type(spec.entities[target].attributes[a]),
+                                              nullable=attr.nullable, comment=_comment(attr), autoincrement=False,
+                                              info={"attribute": aname, "logical": "ref", "ref": target}))
+                else:
+                    parts = [col]
+                    cols.append(sa.Column(col, _ref_type(choices, spec, target), nullable=attr.nullable,
+                                          comment=_comment(attr), autoincrement=False,
+                                          info={"attribute": aname, "logical": "ref", "ref": target}))
                 tgt_scoped = scoped(spec, target, choices.tenancy) and tenant_table is not None
                 composite = is_scoped and tgt_scoped
                 if attr.owned:
@@ -145,7 +155,7 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
                                                  "decision" if not attr.nullable else
                                                  "optional, but part of a tenant-scoped composite key: "
                                                  "SET NULL would null tenant_id too")
-                local = ["tenant_id", col] if composite else [col]
+                local = (["tenant_id"] if composite else []) + parts
                 remote_tbl = entity_table(spec, target)
                 tkey = choices.keys[target]
                 remote_pk = (["tenant_id"] if composite else []) + (
@@ -185,7 +195,7 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
                 cons.append(sa.UniqueConstraint(*ucols, name=constraint_name("uq", tname, *ucols)))
 
         for group in ent.unique:
-            ucols = [attribute_column(c, ent.attributes.get(c)) for c in group if c not in ("tenant", "tenant_id")]
+            ucols = [x for c in group if c not in ("tenant", "tenant_id") for x in _columns_of(spec, choices, ent, c)]
             if is_scoped:
                 ucols = ["tenant_id", *ucols]
             cons.append(sa.UniqueConstraint(*ucols, name=constraint_name("uq", tname, *ucols)))
@@ -247,6 +257,20 @@ def build_metadata(spec: Spec, choices: SchemaChoices, dialect: str) -> sa.MetaD
     if dialect == "postgresql" and choices.tenancy == "shared":
         _row_level_security(md, choices, spec)
     return md
+
+
+def _ref_parts(spec: Spec, aname: str, target: str) -> list[str]:
+    tgt = spec.entities[target]
+    return [f"{aname}_{attribute_column(a, tgt.attributes.get(a))}" for a in tgt.natural_key or []]
+
+
+def _columns_of(spec: Spec, choices: SchemaChoices, ent: Any, aname: str) -> list[str]:
+    """Physical columns of an attribute: one, or every key column of a composite natural reference."""
+    attr = ent.attributes.get(aname)
+    if attr is not None and attr.type == "ref" and choices.keys[attr.ref or ""].style == "natural" \
+            and len(spec.entities[attr.ref or ""].natural_key or []) > 1:
+        return _ref_parts(spec, aname, attr.ref or "")
+    return [attribute_column(aname, attr)]
 
 
 def _literal(value: Any, attr: AttributeSpec) -> str:

@@ -142,7 +142,8 @@ def structured_sql(ap: AccessPattern, spec: Spec, md: sa.MetaData, hierarchy: st
                 op = "<@" if ap.kind == "subtree" else "@>"
                 cond = t.c.path.op(op)(sa.cast(node, t.c.path.type))
             else:
-                cond = t.c.path.like(node + "%") if ap.kind == "subtree" else sa.literal(node).like(t.c.path + "%")
+                # ancestors: the node's path starts with the ancestor's (a bound value on the left)
+                cond = t.c.path.like(node + "%") if ap.kind == "subtree" else node.like(t.c.path + "%")
             path_stmt = sa.select(t).where(cond)
             if "tenant_id" in t.c:
                 path_stmt = path_stmt.where(t.c.tenant_id == sa.bindparam("tenant_id"))
@@ -158,8 +159,9 @@ def structured_sql(ap: AccessPattern, spec: Spec, md: sa.MetaData, hierarchy: st
         return sa.select(t).where(t.c.id.in_(sa.select(tree.c.id))), params
     stmt: Any = sa.select(t)
     if ap.kind == "update":
+        # never a key, a reference or a unique column: setting several rows to one value would break it
         keys = {c.name for c in t.primary_key.columns} | {c.name for fk in order.foreign_keys(t)
-                                                          for c in fk.columns}
+                                                          for c in fk.columns} | _unique_columns(t)
         target = next((c for c in t.columns if c.name not in keys and c.server_default is None), None)
         if target is None:
             raise ValueError(f"{ap.entity} has no updatable column")
@@ -184,6 +186,13 @@ def structured_sql(ap: AccessPattern, spec: Spec, md: sa.MetaData, hierarchy: st
     if ap.limit:
         stmt = stmt.limit(ap.limit)
     return stmt, params
+
+
+def _unique_columns(t: sa.Table) -> set[str]:
+    out = {c.name for u in order.constraints(t) if isinstance(u, sa.UniqueConstraint) for c in u.columns}
+    out |= {c.name for ix in order.indexes(t) if ix.unique for e in ix.expressions
+            for c in sa.sql.visitors.iterate(e) if isinstance(c, sa.Column)}  # type: ignore[arg-type]
+    return out
 
 
 def explain(conn: sa.Connection, sql: str, params: dict[str, Any], dialect: str) -> tuple[list[str], list[str]]:
@@ -277,6 +286,12 @@ def run_patterns(spec: Spec, md: sa.MetaData, engine: sa.Engine, dialect: str,
                 t0 = time.perf_counter()
                 rows = conn.execute(stmt, params).fetchall()
                 ms = (time.perf_counter() - t0) * 1000
+                if ap.sql is None and ap.equals and params and not rows and \
+                        all(v is not None for v in params.values()):
+                    # the key came from an existing row: a lookup that finds nothing is wrong
+                    runs.append(PatternRun(ap.name, stmt_text, False, 0, ms, plan, used,
+                                           error="returned no row for a key taken from an existing row"))
+                    continue
                 runs.append(PatternRun(ap.name, stmt_text, True, len(rows), ms, plan, used))
             except Exception as exc:  # a failing pattern is a finding, not a crash
                 if conn.in_transaction():

@@ -81,9 +81,16 @@ def _fk_parents(t: Table) -> list[tuple[str, str]]:
     return out
 
 
+def _key_columns(definition: str) -> list[str]:
+    """Columns of ``PRIMARY KEY (a, b)`` / ``UNIQUE (a, b)``: every member of a composite key gets a
+    per-row value, so the combination never repeats."""
+    m = re.search(r"(?:PRIMARY KEY|UNIQUE)\s*\(([^)]*)\)", definition)
+    return [c.strip().strip('"') for c in m.group(1).split(",")] if m else []
+
+
 def _value_expr(col: Any, t: Table, enums: dict[str, list[str]]) -> str | None:
     typ = col.type
-    uniq = any(c.kind in ("u", "p") and f"({col.name})" in c.definition for c in t.constraints.values())
+    uniq = any(c.kind in ("u", "p") and col.name in _key_columns(c.definition) for c in t.constraints.values())
     if typ in ("integer", "bigint", "smallint"):
         return "g" if uniq else ("(g % 1000)" if typ != "smallint" else "(g % 100)")
     sized = re.match(r"(character varying|character)\((\d+)\)", typ)

@@ -33,7 +33,8 @@ INSTALL_HINT = {"postgresql": "install postgresql-15 (Debian) to verify on Postg
 
 # Further checks that reuse the sandbox: "module:function" taking (ctx, engine_name, box, url) and
 # returning a JSON-able dict (or None to say "not applicable").
-EXTRA_CHECKS: tuple[str, ...] = ("dbwright.verify.index_proof:design_check", "dbwright.verify.throughput:check")
+EXTRA_CHECKS: tuple[str, ...] = ("dbwright.verify.index_proof:design_check", "dbwright.verify.throughput:check",
+                                 "dbwright.verify.rule_proof:check")
 
 Progress = Callable[[str], None]
 
@@ -140,6 +141,16 @@ def _findings(ctx: DesignContext, res: dict[str, Any]) -> list[Finding]:
     for d in rt.get("differences", []):
         out.append(Finding("VER011", Severity.ERROR, f"{name}: round trip difference: {d}",
                            Location(path="schema")))
+    for v in (res.get("extra") or {}).get("rule_proof", {}).get("variants", []):
+        for r in v["rules"]:
+            what = f"{name} ({v['variant']}): {r['rule']} {r['name']} on {r['table']}"
+            if r["result"] == "dropped":
+                out.append(Finding("VER020", Severity.ERROR, f"{what} accepted a write that violates it "
+                                   f"({r['detail']})", Location(path=f"schema.{r['table']}"),
+                                   remediation="a declared rule must survive every physical variant: report this"))
+            elif r["result"] == "not exercised":
+                out.append(Finding("VER021", Severity.WARNING, f"{what} was not proven: {r['detail']}",
+                                   Location(path=f"schema.{r['table']}")))
     index = {ap.name: i for i, ap in enumerate(ctx.spec.access_patterns)}
     for p in res.get("patterns", []):
         if not p["ok"] and not p.get("portable", True):
