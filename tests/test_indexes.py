@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from dbwright.api import advise_indexes
 from dbwright.cli.main import app
-from dbwright.stages.index_candidates import CandidateOptions, query_candidates, redundant_existing
-from dbwright.stages.index_ddl import all_dialects, index_sql
-from dbwright.stages.index_model import IndexDef
-from dbwright.stages.index_parse import parse_query
-from dbwright.stages.index_select import SelectOptions
+from dbwright.stages.index.candidates import CandidateOptions, query_candidates, redundant_existing
+from dbwright.stages.index.ddl import all_dialects, index_sql
+from dbwright.stages.index.model import IndexDef
+from dbwright.stages.index.parse import parse_query
+from dbwright.stages.index.select import SelectOptions
 from dbwright.verify.index_advisor import advise_on_connection, catalog, existing_indexes
 from dbwright.verify.index_proof import plan_with_planner
 from dbwright.verify.whatif import WhatIf
@@ -126,7 +126,7 @@ def test_existing_index_makes_candidates_redundant(pg_cluster, pg_db) -> None:  
         conn.execute("CREATE INDEX orders_cust ON orders (customer_id)")
         conn.execute("ANALYZE")
         p = plan_with_planner(conn, QUERIES[:1], None, None, {}, 1.0, pg_cluster.version)
-    from dbwright.stages.index_plan import build_section
+    from dbwright.stages.index.plan import build_section
 
     s = build_section(p)
     assert not s.data["picks"]

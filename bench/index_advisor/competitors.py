@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from dbwright.stages.index_model import IndexDef, Query
+from dbwright.stages.index.model import IndexDef, Query
 
 
 def extend(cluster: Any, database: str, queries: Sequence[Query], budget_mb: float, weighted: bool,

@@ -27,8 +27,8 @@ import competitors
 import tpch
 
 from dbwright.engines.postgresql import PostgresCluster
-from dbwright.stages.index_parse import parse_query
-from dbwright.stages.index_select import SelectOptions
+from dbwright.stages.index.parse import parse_query
+from dbwright.stages.index.select import SelectOptions
 from dbwright.verify.index_advisor import advise_on_connection, catalog
 from dbwright.verify.whatif import evaluate_config
 

@@ -83,17 +83,17 @@ def _advise_spec(path: Path, workload: str | Path | None, budget: int | None, ma
 
 def _rule_section(ctx: Any, workload: str | Path | None) -> Section:
     from dbwright.inspect.workload import read_sql_file
-    from dbwright.stages import indexes as stage
-    from dbwright.stages.index_plan import build_section
-    from dbwright.stages.index_select import select_indexes
-    from dbwright.stages.index_workload import RuleOracle, maintenance, spec_workload
+    from dbwright.stages import index as stage
+    from dbwright.stages.index.plan import build_section
+    from dbwright.stages.index.select import select_indexes
+    from dbwright.stages.index.workload import RuleOracle, maintenance, spec_workload
 
     p = stage.plan_input(ctx)
     if workload is not None:
-        from dbwright.stages.index_candidates import workload_candidates
-        from dbwright.stages.index_parse import parse_query
-        from dbwright.stages.index_plan import PlanInput, existing_from_metadata
-        from dbwright.stages.index_select import SelectOptions
+        from dbwright.stages.index.candidates import workload_candidates
+        from dbwright.stages.index.parse import parse_query
+        from dbwright.stages.index.plan import PlanInput, existing_from_metadata
+        from dbwright.stages.index.select import SelectOptions
 
         md = ctx.metadata
         schema = {t.name: [c.name for c in t.columns] for t in md.tables.values()}
@@ -151,7 +151,7 @@ def _advise_live(dsn: str, workload: str | Path | None, budget: int | None, max_
             p = plan_with_planner(conn, queries, budget, max_indexes, {}, 1.0, version, live=True,
                                   progress=progress)
             p.proof = {**(p.proof or {}), "statistics": "the live database's own (read-only session)"}
-            from dbwright.stages.index_plan import build_section
+            from dbwright.stages.index.plan import build_section
 
             return build_section(p)
         section = _live_rules(conn, queries, budget, max_indexes)
@@ -165,7 +165,7 @@ def _advise_ddl(path: Path, workload: str | Path | None, budget: int | None, max
     the planner statistics; without PostgreSQL, rule-based costs over the parsed tables."""
     from dbwright.engines import postgresql
     from dbwright.inspect.workload import read_sql_file
-    from dbwright.stages.index_plan import build_section
+    from dbwright.stages.index.plan import build_section
     from dbwright.verify.index_proof import plan_with_planner
 
     if workload is None:
@@ -228,7 +228,7 @@ def _one(conn: Any, sql: str) -> Any:
 
 
 def _live_rules(conn: Any, queries: list[dict[str, Any]], budget: int | None, max_indexes: int | None) -> Section:
-    from dbwright.stages.index_plan import Existing
+    from dbwright.stages.index.plan import Existing
     from dbwright.verify.index_advisor import catalog, existing_indexes
 
     schema, rows = catalog(conn)
@@ -240,12 +240,12 @@ def _rules(schema: dict[str, list[str]], rows: dict[str, float], existing: list[
            budget: int | None, max_indexes: int | None, live: bool) -> Section:
     import sqlalchemy as sa
 
-    from dbwright.stages.index_candidates import workload_candidates
-    from dbwright.stages.index_parse import parse_query
-    from dbwright.stages.index_plan import PlanInput, build_section
-    from dbwright.stages.index_select import SelectOptions, select_indexes
-    from dbwright.stages.index_workload import RuleOracle
-    from dbwright.stages.indexes import CANDIDATES
+    from dbwright.stages.index import CANDIDATES
+    from dbwright.stages.index.candidates import workload_candidates
+    from dbwright.stages.index.parse import parse_query
+    from dbwright.stages.index.plan import PlanInput, build_section
+    from dbwright.stages.index.select import SelectOptions, select_indexes
+    from dbwright.stages.index.workload import RuleOracle
 
     md = sa.MetaData()
     for t, cols in schema.items():

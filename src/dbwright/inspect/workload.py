@@ -28,7 +28,7 @@ def split_sql(text: str) -> list[str]:
 
 
 def read_sql_file(path: str | Path) -> list[dict[str, Any]]:
-    from dbwright.stages.index_workload import dollar_params
+    from dbwright.stages.index.workload import dollar_params
 
     p = Path(path)
     if not p.exists():

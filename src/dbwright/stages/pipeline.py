@@ -22,8 +22,12 @@ STAGES: tuple[str, ...] = (
 )
 
 
+# A stage whose code is a package of another name (the section keeps its name).
+MODULES: dict[str, str] = {"indexes": "index"}
+
+
 def stage_function(name: str) -> Callable[[DesignContext], Section | None]:
-    module = importlib.import_module(f"dbwright.stages.{name}")
+    module = importlib.import_module(f"dbwright.stages.{MODULES.get(name, name)}")
     fn: Callable[[DesignContext], Section | None] = module.run
     return fn
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dbwright.stages.index_candidates import CandidateOptions, workload_candidates
-from dbwright.stages.index_model import IndexDef, Query
-from dbwright.stages.index_select import Selection, SelectOptions, select_indexes
+from dbwright.stages.index.candidates import CandidateOptions, workload_candidates
+from dbwright.stages.index.model import IndexDef, Query
+from dbwright.stages.index.select import Selection, SelectOptions, select_indexes
 from dbwright.verify.whatif import WhatIf
 
 

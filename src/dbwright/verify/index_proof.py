@@ -24,13 +24,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from dbwright.design import Section
-from dbwright.stages.index_ddl import index_sql
-from dbwright.stages.index_model import IndexDef, Query
-from dbwright.stages.index_parse import parse_query
-from dbwright.stages.index_plan import Existing, PlanInput, build_section
-from dbwright.stages.index_select import Selection, SelectOptions
-from dbwright.stages.index_workload import maintenance
-from dbwright.stages.indexes import CANDIDATES
+from dbwright.stages.index import CANDIDATES
+from dbwright.stages.index.ddl import index_sql
+from dbwright.stages.index.model import IndexDef, Query
+from dbwright.stages.index.parse import parse_query
+from dbwright.stages.index.plan import Existing, PlanInput, build_section
+from dbwright.stages.index.select import Selection, SelectOptions
+from dbwright.stages.index.workload import maintenance
 from dbwright.verify.full_scale import inflate
 from dbwright.verify.index_advisor import advise_on_connection, catalog, existing_indexes
 from dbwright.verify.whatif import WhatIf, explain_json

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dbwright.stages.index_ddl import index_sql
-from dbwright.stages.index_model import IndexDef, Query
+from dbwright.stages.index.ddl import index_sql
+from dbwright.stages.index.model import IndexDef, Query
 
 
 @dataclass

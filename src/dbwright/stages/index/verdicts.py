@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from dbwright.stages.index_model import IndexDef, Query, Verdict
+from dbwright.stages.index.model import IndexDef, Query, Verdict
 
 if TYPE_CHECKING:
-    from dbwright.stages.index_select import Selection, SelectOptions, _Eval
+    from dbwright.stages.index.base import Evaluator, Selection, SelectOptions
 
 
 def _mb(b: float, opt: SelectOptions) -> str:
@@ -20,7 +20,7 @@ def _pct(v: float) -> str:
 
 
 def verdicts(sel: Selection, reads: Sequence[Query], cands: Mapping[str, Sequence[IndexDef]],
-              redundant: Mapping[IndexDef, IndexDef], single: Mapping[IndexDef, float], ev: _Eval,
+              redundant: Mapping[IndexDef, IndexDef], single: Mapping[IndexDef, float], ev: Evaluator,
               opt: SelectOptions, maint: Mapping[IndexDef, float]) -> list[Verdict]:
     chosen = set(sel.chosen)
     out: list[Verdict] = []

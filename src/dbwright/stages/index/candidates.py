@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from dbwright.stages.index_model import IndexDef, Query
+from dbwright.stages.index.model import IndexDef, Query
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.schema import CreateIndex, DropIndex
 
-from dbwright.stages.index_model import IndexDef
+from dbwright.stages.index.model import IndexDef
 
 DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite")
 

@@ -1,6 +1,6 @@
 """Shapes of the index advisor: index definitions, parsed queries, verdicts with reasons.
 
-Pure data; SQL for an index is emitted per dialect by SQLAlchemy in ``index_ddl``.
+Pure data; SQL for an index is emitted per dialect by SQLAlchemy in ``dbwright.stages.index.ddl``.
 """
 
 from __future__ import annotations

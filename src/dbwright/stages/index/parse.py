@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from dbwright.stages.index_model import Query, TableUse
+from dbwright.stages.index.model import Query, TableUse
 
 _RANGE_OPS = {"<", ">", "<=", ">="}
 

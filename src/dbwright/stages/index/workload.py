@@ -21,8 +21,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from dbwright.spec import Spec
-from dbwright.stages.index_model import IndexDef, Query, TableUse
-from dbwright.stages.index_parse import parse_query
+from dbwright.stages.index.model import IndexDef, Query, TableUse
+from dbwright.stages.index.parse import parse_query
 
 # Planner-like units: one page read sequentially = 1; random page = 4 (PostgreSQL defaults).
 RANDOM_PAGE = 4.0

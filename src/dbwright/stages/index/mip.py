@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from dbwright.stages.index_model import IndexDef, Query
+from dbwright.stages.index.model import IndexDef, Query
 
 if TYPE_CHECKING:
-    from dbwright.stages.index_select import Config, SelectOptions
+    from dbwright.stages.index.base import Config, SelectOptions
 
 
 def solve_mip(queries: Sequence[Query], base: Mapping[str, float], configs: Mapping[str, Mapping[Config, float]],

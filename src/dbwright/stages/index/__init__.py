@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dbwright.design import Section
 from dbwright.stages.context import DesignContext
-from dbwright.stages.index_candidates import CandidateOptions, workload_candidates
-from dbwright.stages.index_plan import PlanInput, build_section, existing_from_metadata
-from dbwright.stages.index_select import SelectOptions, select_indexes
-from dbwright.stages.index_workload import RuleOracle, maintenance, spec_workload
+from dbwright.stages.index.candidates import CandidateOptions, workload_candidates
+from dbwright.stages.index.plan import PlanInput, build_section, existing_from_metadata
+from dbwright.stages.index.select import SelectOptions, select_indexes
+from dbwright.stages.index.workload import RuleOracle, maintenance, spec_workload
 
 CANDIDATES = CandidateOptions(max_width=3, covering=True, partial=True, min_rows=1000)
 

@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from dbwright.ddl import order
 from dbwright.design import Section
 from dbwright.model import Alternative, Decision, Evidence, Finding, Location, Severity
-from dbwright.stages.index_candidates import redundant_existing
-from dbwright.stages.index_ddl import DIALECTS, drop_sql, index_sql, portable
-from dbwright.stages.index_model import IndexDef, Query
-from dbwright.stages.index_select import Selection
+from dbwright.stages.index.base import Selection
+from dbwright.stages.index.candidates import redundant_existing
+from dbwright.stages.index.ddl import DIALECTS, drop_sql, index_sql, portable
+from dbwright.stages.index.model import IndexDef, Query
 
 
 @dataclass
