@@ -9,7 +9,7 @@ SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TEST_DEB := postgresql-15 postgresql-15-hypopg pgbackrest patroni etcd-server haproxy \
             mariadb-server mariadb-backup python3-psycopg2 postgresql-15-partman
 
-.PHONY: demo test venv deb-test lint typecheck contracts pytest bench clean
+.PHONY: demo test venv deb-test tools lint typecheck contracts pytest bench clean
 
 $(VENV)/.stamp: pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,6 +26,16 @@ deb-test:
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
+# Tools from npm the suite checks output with (the OASIS SARIF validator).
+SARIF_TOOL := .tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+
+$(SARIF_TOOL):
+	@command -v npm >/dev/null || (DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q npm)
+	npm install -q --prefix .tools --no-audit --no-fund @microsoft/sarif-multitool-linux@5.7.0
+	chmod +x $@
+
+tools: $(SARIF_TOOL)
+
 ## demo: design the bundled SaaS e-commerce example into out/saas-ecommerce/
 demo: venv
 	$(BIN)/dbwright design examples/saas-ecommerce.yaml -o out/saas-ecommerce --erd --force
@@ -40,7 +50,7 @@ typecheck: venv
 contracts: venv
 	$(BIN)/lint-imports
 
-pytest: venv deb-test
+pytest: venv deb-test tools
 	$(BIN)/pytest -q -p no:cacheprovider
 
 ## test: install what the tests need, then lint, type-check, check layers and run the suite
@@ -51,4 +61,4 @@ bench: venv deb-test
 	@echo "see bench/README.md for the individual benchmarks"
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .tools .pytest_cache .mypy_cache .ruff_cache

@@ -172,6 +172,21 @@ if TYPE_CHECKING:
     from dbwright.api.normalize import (
         write_spec_fds as write_spec_fds,
     )
+    from dbwright.api.report import (
+        FORMATS as FORMATS,
+    )
+    from dbwright.api.report import (
+        Config as Config,
+    )
+    from dbwright.api.report import (
+        finalize_findings as finalize_findings,
+    )
+    from dbwright.api.report import (
+        load_config as load_config,
+    )
+    from dbwright.api.report import (
+        render_findings as render_findings,
+    )
     from dbwright.engines.connect import (
         ConnectionFailed as ConnectionFailed,
     )
@@ -227,7 +242,12 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Decision": ("dbwright.model", "Decision"),
     "DesignOptions": ("dbwright.api.design", "DesignOptions"),
     "DesignResult": ("dbwright.api.design", "DesignResult"),
+    "Config": ("dbwright.api.report", "Config"),
     "Evidence": ("dbwright.model", "Evidence"),
+    "FORMATS": ("dbwright.api.report", "FORMATS"),
+    "finalize_findings": ("dbwright.api.report", "finalize_findings"),
+    "load_config": ("dbwright.api.report", "load_config"),
+    "render_findings": ("dbwright.api.report", "render_findings"),
     "Finding": ("dbwright.model", "Finding"),
     "IndexAdvice": ("dbwright.api.indexes", "IndexAdvice"),
     "InspectResult": ("dbwright.api.inspect", "InspectResult"),

@@ -26,16 +26,24 @@ console = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+# -1 --quiet (errors only), 0 default, 1 --verbose (rationale, progress lines, tracebacks of bugs)
+VERBOSITY = {"level": 0}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def print_findings(findings: list[Finding]) -> None:
     style = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    level = VERBOSITY["level"]
     for f in findings:
-        console.print(f"[{style[f.severity]}]{f.severity.value}[/] [bold]{f.code}[/] {f.location}: "
-                      f"{f.message}" + (f"\n    fix: {f.remediation}" if f.remediation else ""),
-                      markup=True)
+        if level < 0 and f.severity is not Severity.ERROR:
+            continue
+        # user text (locations, messages, fixes) is escaped: never read as Rich markup
+        console.print(f"[{style[f.severity]}]{f.severity.value}[/] [bold]{f.code}[/] {escape(str(f.location))}: "
+                      + escape(f.message) + (f"\n    fix: {escape(f.remediation)}" if f.remediation else ""),
+                      markup=True, emoji=False)
+        if level > 0 and f.rationale:
+            console.print(f"[dim]    why: {escape(f.rationale)}[/]", emoji=False)
 
 
 def guarded(fn: F) -> F:
@@ -59,7 +67,7 @@ def guarded(fn: F) -> F:
             console.print("[yellow]interrupted: sandboxes stopped and removed[/]")
             raise typer.Exit(130) from None
         except Exception as exc:
-            if os.environ.get("DBWRIGHT_DEBUG"):
+            if os.environ.get("DBWRIGHT_DEBUG") or VERBOSITY["level"] > 0:
                 raise
             failed = as_connection_failure(exc)
             if failed is not None:  # a driver error that escaped a connect helper is still a user error
@@ -79,7 +87,7 @@ def emit_json(data: Any) -> None:
 @contextlib.contextmanager
 def progress(message: str) -> Iterator[None]:
     """A spinner for steps that may take over a second (sandbox start, data load, verification)."""
-    if not sys.stderr.isatty():
+    if not sys.stderr.isatty() or VERBOSITY["level"] < 0:
         yield
         return
     with console.status(message):
@@ -94,3 +102,27 @@ def engines_option(value: str | None) -> tuple[str, ...] | None:
     if bad:
         raise typer.BadParameter(f"unknown engine(s) {', '.join(bad)}; choose from sqlite,postgresql,mariadb")
     return names
+
+
+FORMAT_HELP = "Output: text | json | sarif | github (default: the config file's, else text)."
+CONFIG_HELP = "Config file (default: the nearest dbwright.toml, or pyproject.toml with a tool.dbwright table)."
+
+
+def output_format(fmt: str | None, json_flag: bool, config: Any) -> str:
+    """The format in force: --format, else the legacy --json, else the config's, else text."""
+    chosen = fmt or ("json" if json_flag else None) or getattr(config, "format", None) or "text"
+    from dbwright.model.config import FORMATS
+
+    if chosen not in FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    return str(chosen)
+
+
+def emit_findings(findings: list[Finding], fmt: str, extra: dict[str, Any] | None = None) -> None:
+    """Machine formats to stdout (redacted); text as coloured lines on stderr."""
+    if fmt == "text":
+        print_findings(findings)
+        return
+    from dbwright.api import render_findings
+
+    sys.stdout.write(redact(render_findings(findings, fmt, extra)))

@@ -5,16 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from dbwright import api
 from dbwright.cli.common import (
+    CONFIG_HELP,
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
+    FORMAT_HELP,
     console,
+    emit_findings,
     emit_json,
     engines_option,
     guarded,
     out,
+    output_format,
     print_findings,
     progress,
 )
@@ -49,22 +54,30 @@ def register(app: typer.Typer) -> None:
     @guarded
     def validate(
         spec: Path = typer.Argument(..., help="The spec (YAML)."),
-        json_: bool = typer.Option(False, "--json", help="Findings as JSON."),
+        fmt: str = typer.Option(None, "--format", help=FORMAT_HELP),
+        config: Path = typer.Option(None, "--config", help=CONFIG_HELP),
+        json_: bool = typer.Option(False, "--json", hidden=True, help="Same as --format json."),
     ) -> None:
         """Check a spec and report every error at once, with line, column and a fix."""
+        cfg = api.load_config(config)
+        fmt = output_format(fmt, json_, cfg)
         loaded = api.validate(spec)
-        if json_:
-            emit_json({"ok": loaded.ok, "findings": [f.to_dict() for f in loaded.findings]})
+        findings = api.finalize_findings(loaded.findings, cfg, [spec], errors_suppressible=False)
+        ok = loaded.spec is not None and not any(f.severity is api.Severity.ERROR for f in findings)
+        if fmt == "json":
+            emit_json({"ok": ok, "findings": [f.to_dict() for f in findings]})
+        elif fmt != "text":
+            emit_findings(findings, fmt, {"spec": str(spec), "ok": ok})
         else:
-            print_findings(loaded.findings)
-            if loaded.ok:
+            print_findings(findings)
+            if ok:
                 assert loaded.spec is not None
                 console.print(f"[green]ok[/] {spec}: {len(loaded.spec.entities)} entities, "
                               f"{len(loaded.spec.access_patterns)} access patterns")
             else:
-                n = sum(1 for f in loaded.findings if f.severity is api.Severity.ERROR)
+                n = sum(1 for f in findings if f.severity is api.Severity.ERROR)
                 console.print(f"[red]{n} error(s)[/] in {spec}")
-        if not loaded.ok:
+        if not ok:
             raise typer.Exit(EXIT_BAD_INPUT)
 
     @app.command("design")
@@ -76,6 +89,9 @@ def register(app: typer.Typer) -> None:
         engines: str = typer.Option(None, "--engines",
                                     help="Comma list of sqlite,postgresql,mariadb (default: every installed)."),
         json_: bool = typer.Option(False, "--json", help="Print design.json to stdout."),
+        fmt: str = typer.Option(None, "--format", help="Findings as text | json | sarif | github on stdout "
+                                "(json: the findings only; --json prints the whole design.json)."),
+        config: Path = typer.Option(None, "--config", help=CONFIG_HELP),
         force: bool = typer.Option(False, "--force", help="Replace the contents of a non-empty OUTPUT."),
         no_verify: bool = typer.Option(False, "--no-verify", help="Skip verification on engines."),
         max_rows: int = typer.Option(2000, "--max-rows", help="Synthetic rows per table at most."),
@@ -92,10 +108,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Design SPEC into OUTPUT and verify it on real engines (--from: starting from an existing database,
         with a Migration section: the phased plan from the current schema to the design, rehearsed)."""
-        opts = api.DesignOptions(engines=engines_option(engines), erd=erd or None, verify=not no_verify,
+        cfg = api.load_config(config)
+        shown = "design.json" if json_ else output_format(fmt, False, cfg)
+        opts = api.DesignOptions(engines=engines_option(engines) or cfg.engines, erd=erd or None,
+                                 verify=not no_verify,
                                  max_rows_per_table=max_rows,
                                  drills=tuple(k.strip() for k in drills.split(",") if k.strip()) if drills else ())
-        say = (lambda m: console.print(f"[dim]{m}[/]")) if not json_ else (lambda m: None)
+        say = (lambda m: console.print(f"[dim]{escape(m)}[/]")) if not json_ else (lambda m: None)
         if from_ is None and spec is None:
             raise typer.BadParameter("give a SPEC, or --from DSN|FILE (with an optional SPEC of targets)")
         with progress("designing") as _:
@@ -104,16 +123,19 @@ def register(app: typer.Typer) -> None:
                                          rehearse=not no_rehearse, rehearse_rows=rehearse_rows, progress=say)
             else:
                 result = api.design(spec, output, opts, force=force, progress=say)
+        findings = api.finalize_findings(result.design.all_findings(), cfg, [spec] if spec else [])
         if json_:
             emit_json(result.to_dict())
+        elif shown != "text":
+            emit_findings(findings, shown, {"spec": str(spec or from_), "output": str(output)})
         else:
-            print_findings([f for f in result.design.all_findings() if f.severity is not api.Severity.INFO])
+            print_findings([f for f in findings if f.severity is not api.Severity.INFO])
             for s in result.design.sections:
                 console.print(f"[bold]{s.title}[/]: {s.summary}")
             for sk in result.design.skipped:
                 console.print(f"[yellow]skipped[/] {sk['engine']}: {sk['reason']}")
             console.print(f"[green]wrote[/] {len(result.files)} files to {output}/ (start with DESIGN.md)")
-        if result.has_errors:
+        if any(f.severity is api.Severity.ERROR for f in findings):
             raise typer.Exit(EXIT_FINDINGS)
 
     @app.command("erd")

@@ -19,12 +19,14 @@ dr_app = typer.Typer(help="Disaster recovery and high availability: plans comput
 def plan(spec: Path = typer.Argument(..., help="The requirements spec (YAML)."),
          json_: bool = typer.Option(False, "--json", help="Print the plan as JSON (every number with its "
                                     "formula and inputs)."),
-         out_dir: Path | None = typer.Option(None, "--out", "-o", help="Also write the generated configs "
-                                             "and runbooks into this directory.")) -> None:
+         out_dir: Path | None = typer.Option(None, "--output", "-o", help="Also write the generated configs "
+                                             "and runbooks into this directory."),
+         out_legacy: Path | None = typer.Option(None, "--out", hidden=True, help="Same as --output.")) -> None:
     """Plan backups, PITR, HA, failover, availability, durability and multi-region DR for SPEC.
 
     Exit 1 when the plan has error-level gaps (DR rules), 2 on a bad spec.
     """
+    out_dir = out_dir or out_legacy
     section = api.plan_dr_file(spec)
     if out_dir is not None:
         written = api.write_dr_files(section, out_dir)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import typer
 
@@ -14,7 +15,7 @@ app = typer.Typer(
          "Exit codes: 0 ok; 1 produced, but with error-level findings; 2 bad input or usage; "
          "3 internal error.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -30,8 +31,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                      help="Show the version and exit.")) -> None:
+                                      help="Show the version and exit."),
+         quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors and results only."),
+         verbose: bool = typer.Option(False, "--verbose", "-v",
+                                      help="Also print each finding's rationale and, on a bug, the traceback.")) -> None:
     """dbwright."""
+    from dbwright.cli.common import VERBOSITY
+
+    VERBOSITY["level"] = -1 if quiet else (1 if verbose else 0)
 
 
 for _name in COMMAND_MODULES:
@@ -47,4 +54,19 @@ def run() -> None:
     for arg in sys.argv[1:]:  # a DSN echoed anywhere (even by Typer itself) loses its password
         register_dsn(arg)
     install_redacting_streams()
-    app()
+    command()
+
+
+def polished() -> Any:
+    """The click command behind ``app``, with readable metavars and an example per command."""
+    import typer.main
+
+    from dbwright.cli.conventions import polish
+
+    cmd = typer.main.get_command(app)
+    polish(cmd)
+    return cmd
+
+
+def command() -> None:
+    polished()(prog_name="dbwright")

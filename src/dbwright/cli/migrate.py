@@ -10,7 +10,19 @@ from pathlib import Path
 import typer
 
 from dbwright import api
-from dbwright.cli.common import EXIT_FINDINGS, console, emit_json, guarded, out, print_findings, progress
+from dbwright.cli.common import (
+    CONFIG_HELP,
+    EXIT_FINDINGS,
+    FORMAT_HELP,
+    console,
+    emit_findings,
+    emit_json,
+    guarded,
+    out,
+    output_format,
+    print_findings,
+    progress,
+)
 from dbwright.model import DbwrightError, Severity
 
 migrate_app = typer.Typer(help="Zero-downtime migrations: lint scripts, measure locks, plan expand/contract "
@@ -18,30 +30,47 @@ migrate_app = typer.Typer(help="Zero-downtime migrations: lint scripts, measure 
                           no_args_is_help=True)
 
 
+def _major(version: str | None) -> int | None:
+    if version is None:
+        return None
+    try:
+        return int(str(version).split(".")[0])
+    except ValueError:
+        raise typer.BadParameter(f"--engine-version {version!r}: give a PostgreSQL major version such as 15") from None
+
+
 @migrate_app.command("lint")
 @guarded
 def lint_cmd(
     files: list[Path] = typer.Argument(..., help="SQL migration files (or Alembic revisions)"),
     engine: str = typer.Option("postgresql", "--engine", help="postgresql | mariadb | mysql"),
-    pg_version: str | None = typer.Option(None, "--pg-version", help="PostgreSQL major version (default 15)"),
-    version: str | None = typer.Option(None, "--version", help="Engine version, e.g. 10.11 or 8.0.36"),
+    engine_version: str | None = typer.Option(None, "--engine-version",
+                                              help="Engine version, e.g. 15, 10.11 or 8.0.36 (default: PostgreSQL 15)"),
+    pg_version: str | None = typer.Option(None, "--pg-version", hidden=True, help="Same as --engine-version."),
+    version: str | None = typer.Option(None, "--version", hidden=True, help="Same as --engine-version."),
     assume_in_transaction: bool = typer.Option(False, "--assume-in-transaction",
                                                help="The runner wraps each file in a transaction"),
     schema: Path | None = typer.Option(None, "--schema", help="DDL of the current schema (types, FKs, indexes)"),
-    fmt: str = typer.Option("text", "--format", help="text | json | sarif"),
+    fmt: str = typer.Option(None, "--format", help=FORMAT_HELP),
+    config: Path = typer.Option(None, "--config", help=CONFIG_HELP),
     rule: list[str] = typer.Option([], "--rule", help="Enable an opt-in rule (e.g. MIG036); repeatable"),
     ignore: list[str] = typer.Option([], "--ignore", help="Skip a rule; repeatable"),
 ) -> None:
-    """Lint migration scripts for locking, rewrite and compatibility hazards (rules MIG001…)."""
-    if fmt not in ("text", "json", "sarif"):
-        raise DbwrightError("--format must be text, json or sarif")
-    results = [api.lint_migration(f, engine=engine, version=pg_version or version,
+    """Lint migration scripts for locking, rewrite and compatibility hazards (rules MIG001…).
+
+    Suppress one finding with a comment on its line or the line above:
+    -- dbwright:ignore MIG011 reason"""
+    cfg = api.load_config(config)
+    fmt = output_format(fmt, False, cfg)
+    results = [api.lint_migration(f, engine=engine, version=engine_version or pg_version or version,
                               assume_in_transaction=assume_in_transaction, schema=schema,
                               select=rule or None, ignore=ignore or None) for f in files]
+    for r, f in zip(results, files, strict=True):
+        r.findings = api.finalize_findings(r.findings, cfg, [f])
     if fmt == "json":
         emit_json([r.to_dict() for r in results] if len(results) > 1 else results[0].to_dict())
-    elif fmt == "sarif":
-        emit_json(api.lint_sarif(results))
+    elif fmt in ("sarif", "github"):
+        emit_findings([f for r in results for f in r.findings], fmt)
     else:
         for r in results:
             print_findings(r.findings)
@@ -55,16 +84,21 @@ def lint_cmd(
 def plan_cmd(
     from_: str = typer.Option(..., "--from", help="Current schema: DDL file, spec YAML, or PostgreSQL DSN (read-only)"),
     to: str = typer.Option(..., "--to", help="Target schema: DDL file, spec YAML, or PostgreSQL DSN (read-only)"),
-    out_dir: Path | None = typer.Option(None, "-o", "--out", help="Write plan.md, phase SQL, rollback, Alembic, JSON"),
+    out_dir: Path | None = typer.Option(None, "-o", "--output", help="Write plan.md, phase SQL, rollback, Alembic, JSON"),
+    out_legacy: Path | None = typer.Option(None, "--out", hidden=True, help="Same as --output."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON"),
     rename: list[str] = typer.Option([], "--rename", help="table.old=new or old_table=new_table; repeatable"),
     backfill: list[str] = typer.Option([], "--backfill", help="table.column=<SQL expression> for existing rows"),
-    pg_version: int | None = typer.Option(None, "--pg-version", help="Target PostgreSQL major version"),
     batch_size: int = typer.Option(1000, "--batch-size", help="Rows per backfill batch"),
     engine: str = typer.Option("postgresql", "--engine", help="postgresql | mariadb | mysql"),
-    version: str | None = typer.Option(None, "--version", help="MariaDB/MySQL version, e.g. 10.6 or 8.0.36"),
+    engine_version: str | None = typer.Option(None, "--engine-version",
+                                              help="Target engine version, e.g. 15, 10.6 or 8.0.36"),
+    pg_version: str | None = typer.Option(None, "--pg-version", hidden=True, help="Same as --engine-version."),
+    version: str | None = typer.Option(None, "--version", hidden=True, help="Same as --engine-version."),
 ) -> None:
     """Diff two schemas on a throwaway engine and print a phased zero-downtime plan."""
+    out_dir = out_dir or out_legacy
+    version = engine_version or version or pg_version
     if engine in ("mariadb", "mysql"):
         with progress("diffing on a throwaway MariaDB"):
             mplan = api.plan_mysql_migration(from_, to, rename, engine, version)
@@ -81,7 +115,7 @@ def plan_cmd(
             raise typer.Exit(EXIT_FINDINGS)
         return
     with progress("diffing on a throwaway PostgreSQL"):
-        mp = api.plan_migration(from_, to, rename, backfill, pg_version, batch_size, out_dir)
+        mp = api.plan_migration(from_, to, rename, backfill, _major(version), batch_size, out_dir)
     if as_json:
         emit_json(mp.to_dict())
     else:
@@ -176,11 +210,13 @@ def switch_cmd(
     schema_file: Path | None = typer.Option(None, "--schema-file", help="MySQL DDL script to load into a throwaway MariaDB"),
     data_copy: Path | None = typer.Option(None, "--data-copy", help="PostgreSQL COPY data to fill it (Sakila corpus)"),
     rehearse: bool = typer.Option(False, "--rehearse", help="Copy into a throwaway PostgreSQL and verify"),
-    out_dir: Path | None = typer.Option(None, "-o", "--out", help="Write schema.sql, post.sql, RUNBOOK.md, JSON"),
+    out_dir: Path | None = typer.Option(None, "-o", "--output", help="Write schema.sql, post.sql, RUNBOOK.md, JSON"),
+    out_legacy: Path | None = typer.Option(None, "--out", hidden=True, help="Same as --output."),
     tool: str = typer.Option("debezium", "--cdc", help="debezium | dms"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """MySQL/MariaDB → PostgreSQL: type assessment, DDL, bulk copy + CDC runbook; --rehearse proves the copy."""
+    out_dir = out_dir or out_legacy
     with progress("assessing the source"):
         report = api.switch_engine(source, schema_file, data_copy, rehearse, out_dir, tool)
     if as_json:

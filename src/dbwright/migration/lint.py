@@ -10,7 +10,7 @@ from typing import Any
 from dbwright.migration.facts import Script
 from dbwright.migration.parse import parse_script
 from dbwright.model import DbwrightError, Finding, Location, Severity
-from dbwright.rules import load_bundle
+from dbwright.rules import load_bundle, report
 
 
 @dataclass
@@ -104,27 +104,7 @@ def alembic_sql(source: str) -> str:
 
 
 def to_sarif(results: list[LintResult]) -> dict[str, Any]:
-    rules = {r.code: r for r in load_bundle("migration")}
-    used = sorted({f.code for res in results for f in res.findings})
-    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-    return {
-        "version": "2.1.0",
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "runs": [{
-            "tool": {"driver": {"name": "dbwright", "informationUri": "https://github.com/dbwright",
-                                "rules": [{"id": c, "name": rules[c].name if c in rules else c,
-                                           "shortDescription": {"text": rules[c].summary() if c in rules
-                                                                else "unparsed statement"},
-                                           "fullDescription": {"text": rules[c].doc() if c in rules else ""}}
-                                          for c in used]}},
-            "results": [{"ruleId": f.code, "level": level[f.severity],
-                         "message": {"text": f.message + (f" Fix: {f.remediation}" if f.remediation else "")},
-                         "locations": [{"physicalLocation": {
-                             "artifactLocation": {"uri": f.location.file or "stdin"},
-                             "region": {"startLine": f.location.line or 1}}}]}
-                        for res in results for f in res.findings],
-        }],
-    }
+    return report.to_sarif([f for res in results for f in res.findings])
 
 
 def render_text(result: LintResult) -> str:
