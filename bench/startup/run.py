@@ -3,7 +3,9 @@
     python bench/startup/run.py [--runs 15]
 
 Prints the median wall time of each command and its ratio to ``python -c pass`` (the floor no
-Python CLI can beat) — absolute times on a shared 2-core host are noise, ratios are comparable.
+Python CLI can beat) — absolute times on a shared 2-core host are noise, ratios are comparable —
+then ``dbwright migrate lint`` over the squawk case corpus as one process against squawk-cli
+(PyPI, ``pip install -e '.[bench]'``) measured in the same run (bench/migrations/lint_time.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 
 def median_time(cmd: list[str], runs: int) -> float:
@@ -36,6 +39,16 @@ def main() -> None:
     for argv in (["--version"], ["--help"], ["design", "--help"], ["migrate", "lint", "--help"]):
         t = median_time([exe, *argv], args.runs)
         print(f"{'dbwright ' + ' '.join(argv):32} {t:9.3f} {t / floor:14.1f}")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "migrations"))
+    from lint_time import run as lint_run
+
+    cases = Path(__file__).resolve().parents[2] / "tests/corpora/migrations/lint/squawk_cases.jsonl"
+    r = lint_run(cases, repeat=3)
+    if "ratio_cli" in r:
+        print(f"\nmigrate lint, {r['files']} files, one process: squawk {r['squawk_seconds']:.3f} s, dbwright "
+              f"{r['dbwright_cli_seconds']:.3f} s = x{r['ratio_cli']} (in-process x{r['ratio_in_process']})")
+    else:
+        print("\nsquawk-cli not installed: pip install -e '.[bench]' for the lint ratio")
 
 
 if __name__ == "__main__":

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dbwright.api.lint import lint_migration, lint_sarif, lint_text
 from dbwright.engines.connect import describe, is_pg_dsn, is_url, pg_connect, sa_engine
 from dbwright.migration.diff import DiffResult, diff_schemas, diff_sql, load_schema, parse_renames
 from dbwright.migration.engine_switch import SwitchAssessment, assess, runbook
-from dbwright.migration.lint import LintResult, lint_file, lint_sql, render_text, to_sarif
+from dbwright.migration.lint import LintResult, lint_sql
 from dbwright.migration.outputs import write_plan
 from dbwright.migration.plan import Plan, plan_from_diff
 from dbwright.model import DbwrightError
@@ -33,21 +34,6 @@ def _pg_sandbox(settings: dict[str, Any] | None = None) -> Iterator[Any]:
     with PostgresCluster(settings=settings) as cluster:
         yield cluster
 
-
-def lint_migration(path: str | Path, engine: str = "postgresql", version: str | None = None,
-                   assume_in_transaction: bool = False, schema: str | Path | None = None,
-                   select: list[str] | None = None, ignore: list[str] | None = None) -> LintResult:
-    """Lint a migration script (plain SQL or an Alembic revision's ``op.execute`` SQL)."""
-    return lint_file(path, engine=engine, version=version, assume_in_transaction=assume_in_transaction,
-                     schema=str(schema) if schema else None, select=select, ignore=ignore)
-
-
-def lint_text(result: LintResult) -> str:
-    return render_text(result)
-
-
-def lint_sarif(results: list[LintResult]) -> dict[str, Any]:
-    return to_sarif(results)
 
 
 def _read(src: str | Path) -> str:

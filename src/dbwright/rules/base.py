@@ -47,11 +47,16 @@ def register(cls: type[Rule]) -> type[Rule]:
     return cls
 
 
+_LOADED: set[str] = set()
+
+
 def load_bundle(bundle: str) -> list[type[Rule]]:
     """Import every rule module of ``rules/<bundle>/`` and return its rules sorted by code."""
-    pkg = importlib.import_module(f"dbwright.rules.{bundle}")
-    for info in pkgutil.iter_modules(pkg.__path__):
-        importlib.import_module(f"{pkg.__name__}.{info.name}")
+    if bundle not in _LOADED:  # the directory scan once per process, not once per linted file
+        pkg = importlib.import_module(f"dbwright.rules.{bundle}")
+        for info in pkgutil.iter_modules(pkg.__path__):
+            importlib.import_module(f"{pkg.__name__}.{info.name}")
+        _LOADED.add(bundle)
     return sorted((r for r in _REGISTRY.values() if r.bundle == bundle), key=lambda r: r.code)
 
 
