@@ -41,23 +41,32 @@ def _finish(section: Section) -> IndexAdvice:
 
 def advise_indexes(spec: str | Path | None = None, *, dsn: str | None = None, workload: str | Path | None = None,
                    budget_mb: float | None = None, max_indexes: int | None = None, execute_check: bool = False,
-                   sample_rows: int = 20000, planner: bool = True,
+                   sample_rows: int = 20000, planner: bool = True, time_limit: float | None = None,
                    progress: Progress = lambda _m: None) -> IndexAdvice:
-    """Recommend indexes for the workload of ``spec`` (YAML) or of the database at ``dsn``."""
+    """Recommend indexes for the workload of ``spec`` (YAML) or of the database at ``dsn``.
+
+    ``time_limit``: seconds for the index search (default ``DEFAULT_TIME_LIMIT``); when it passes,
+    the best configuration found so far is returned and the section says the search stopped.
+    """
+    from dbwright.stages.index.base import DEFAULT_TIME_LIMIT
+
+    limit = DEFAULT_TIME_LIMIT if time_limit is None else time_limit
+    if limit <= 0:
+        raise DbwrightError(f"--time-limit must be positive (got {limit:g} s)")
     if (spec is None) == (dsn is None):
         raise DbwrightError("give a spec file or --dsn (one of them)")
     budget = int(budget_mb * 1e6) if budget_mb is not None else None
     if dsn is not None:
-        return _finish(_advise_live(dsn, workload, budget, max_indexes, progress))
+        return _finish(_advise_live(dsn, workload, budget, max_indexes, progress, limit))
     if str(spec).endswith(".sql"):
         return _finish(_advise_ddl(Path(str(spec)), workload, budget, max_indexes, execute_check, sample_rows,
-                                   planner, progress))
+                                   planner, progress, limit))
     return _finish(_advise_spec(Path(str(spec)), workload, budget, max_indexes, execute_check, sample_rows,
-                                planner, progress))
+                                planner, progress, limit))
 
 
 def _advise_spec(path: Path, workload: str | Path | None, budget: int | None, max_indexes: int | None,
-                 execute: bool, cap: int, planner: bool, progress: Progress) -> Section:
+                 execute: bool, cap: int, planner: bool, progress: Progress, limit: float) -> Section:
     from dbwright.api.design import design_context
     from dbwright.engines import postgresql
 
@@ -67,6 +76,7 @@ def _advise_spec(path: Path, workload: str | Path | None, budget: int | None, ma
     _design, ctx = design_context(loaded.spec, loaded, ("indexes",))
     ctx.options["index_budget_bytes"] = budget
     ctx.options["index_max_indexes"] = max_indexes
+    ctx.options["index_time_limit"] = limit
     section = _rule_section(ctx, workload)
     if not planner:
         return _skipped(section, "not requested (--no-planner)")
@@ -78,7 +88,8 @@ def _advise_spec(path: Path, workload: str | Path | None, budget: int | None, ma
         if not cluster.has_extension("hypopg"):
             return _skipped(section, "HypoPG is not installed (postgresql-15-hypopg)")
         return prove_indexes(section, cluster, ctx.metadata, budget_bytes=budget, max_indexes=max_indexes,
-                             execute=execute, cap=cap, progress=progress, locate=ctx.positions.locate)
+                             execute=execute, cap=cap, progress=progress, locate=ctx.positions.locate,
+                             time_limit=limit)
 
 
 def _rule_section(ctx: Any, workload: str | Path | None) -> Section:
@@ -106,7 +117,8 @@ def _rule_section(ctx: Any, workload: str | Path | None) -> Section:
         sel = select_indexes(queries, workload_candidates(queries, wl.rows, stage.CANDIDATES), oracle,
                              SelectOptions(budget_bytes=ctx.options.get("index_budget_bytes"),
                                            max_indexes=ctx.options.get("index_max_indexes"),
-                                           maintenance=maintenance(wl.write_rates)),
+                                           maintenance=maintenance(wl.write_rates),
+                                           time_limit=ctx.options.get("index_time_limit")),
                              existing=[e.index for e in existing])
         p = PlanInput(queries=queries, selection=sel, existing=existing,
                       budget_bytes=ctx.options.get("index_budget_bytes"),
@@ -136,7 +148,7 @@ def prove_indexes(section: Section, cluster: Any, md: Any, **kw: Any) -> Section
 
 
 def _advise_live(dsn: str, workload: str | Path | None, budget: int | None, max_indexes: int | None,
-                 progress: Progress) -> Section:
+                 progress: Progress, limit: float) -> Section:
     from dbwright.engines.connect import pg_connect
     from dbwright.inspect.workload import from_pg_stat_statements, read_sql_file
     from dbwright.verify.index_proof import plan_with_planner
@@ -149,18 +161,18 @@ def _advise_live(dsn: str, workload: str | Path | None, budget: int | None, max_
         if hypo:
             progress("indexes: costing the workload with HypoPG on the live database (read-only)")
             p = plan_with_planner(conn, queries, budget, max_indexes, {}, 1.0, version, live=True,
-                                  progress=progress)
+                                  progress=progress, time_limit=limit)
             p.proof = {**(p.proof or {}), "statistics": "the live database's own (read-only session)"}
             from dbwright.stages.index.plan import build_section
 
             return build_section(p)
-        section = _live_rules(conn, queries, budget, max_indexes)
+        section = _live_rules(conn, queries, budget, max_indexes, limit)
     return _skipped(section, "HypoPG is not installed in the target database (CREATE EXTENSION hypopg needs "
                              "write access; dbwright stays read-only)")
 
 
 def _advise_ddl(path: Path, workload: str | Path | None, budget: int | None, max_indexes: int | None,
-                execute: bool, cap: int, planner: bool, progress: Progress) -> Section:
+                execute: bool, cap: int, planner: bool, progress: Progress, limit: float) -> Section:
     """A DDL file: the schema goes into a sandbox, synthetic rows (``cap`` per table at most) give
     the planner statistics; without PostgreSQL, rule-based costs over the parsed tables."""
     from dbwright.engines import postgresql
@@ -176,7 +188,7 @@ def _advise_ddl(path: Path, workload: str | Path | None, budget: int | None, max
     ddl = path.read_text()
     if not planner or not postgresql.available():
         reason = "not requested (--no-planner)" if not planner else "PostgreSQL server binaries not found"
-        return _skipped(_ddl_rules(ddl, queries, budget, max_indexes), reason)
+        return _skipped(_ddl_rules(ddl, queries, budget, max_indexes, limit), reason)
     import sqlalchemy as sa
 
     from dbwright.verify.data import generate, load
@@ -201,12 +213,13 @@ def _advise_ddl(path: Path, workload: str | Path | None, budget: int | None, max
         with cluster.connect("dbwright_indexes") as conn:
             conn.execute("ANALYZE")
             p = plan_with_planner(conn, queries, budget, max_indexes, {}, 1.0, cluster.version, execute=execute,
-                                  progress=progress)
+                                  progress=progress, time_limit=limit)
         p.proof = {**(p.proof or {}), "statistics": f"synthetic rows ({cap} per table; the DDL gives no sizes)"}
         return build_section(p)
 
 
-def _ddl_rules(ddl: str, queries: list[dict[str, Any]], budget: int | None, max_indexes: int | None) -> Section:
+def _ddl_rules(ddl: str, queries: list[dict[str, Any]], budget: int | None, max_indexes: int | None,
+               limit: float) -> Section:
     from pglast import ast, parse_sql
 
     try:
@@ -219,7 +232,7 @@ def _ddl_rules(ddl: str, queries: list[dict[str, Any]], budget: int | None, max_
         if isinstance(st, ast.CreateStmt) and st.relation is not None:
             schema[str(st.relation.relname)] = [str(c.colname) for c in (st.tableElts or ())
                                                 if isinstance(c, ast.ColumnDef)]
-    return _rules(schema, {t: 1e5 for t in schema}, [], queries, budget, max_indexes, live=False)
+    return _rules(schema, {t: 1e5 for t in schema}, [], queries, budget, max_indexes, live=False, limit=limit)
 
 
 def _one(conn: Any, sql: str) -> Any:
@@ -227,17 +240,18 @@ def _one(conn: Any, sql: str) -> Any:
     return row[0] if row else None
 
 
-def _live_rules(conn: Any, queries: list[dict[str, Any]], budget: int | None, max_indexes: int | None) -> Section:
+def _live_rules(conn: Any, queries: list[dict[str, Any]], budget: int | None, max_indexes: int | None,
+                limit: float) -> Section:
     from dbwright.stages.index.plan import Existing
     from dbwright.verify.index_advisor import catalog, existing_indexes
 
     schema, rows = catalog(conn)
     existing = [Existing(n, e[0], e[1], e[2]) for n, e in existing_indexes(conn).items()]
-    return _rules(schema, rows, existing, queries, budget, max_indexes, live=True)
+    return _rules(schema, rows, existing, queries, budget, max_indexes, live=True, limit=limit)
 
 
 def _rules(schema: dict[str, list[str]], rows: dict[str, float], existing: list[Any], queries: list[dict[str, Any]],
-           budget: int | None, max_indexes: int | None, live: bool) -> Section:
+           budget: int | None, max_indexes: int | None, live: bool, limit: float | None = None) -> Section:
     import sqlalchemy as sa
 
     from dbwright.stages.index import CANDIDATES
@@ -253,7 +267,7 @@ def _rules(schema: dict[str, list[str]], rows: dict[str, float], existing: list[
     qs = [parse_query(q["qid"], q["sql"], schema, q["weight"]) for q in queries]
     oracle = RuleOracle(md, rows, 1, [e.index for e in existing])
     sel = select_indexes(qs, workload_candidates(qs, rows, CANDIDATES), oracle,
-                         SelectOptions(budget_bytes=budget, max_indexes=max_indexes),
+                         SelectOptions(budget_bytes=budget, max_indexes=max_indexes, time_limit=limit),
                          existing=[e.index for e in existing])
     return build_section(PlanInput(queries=qs, selection=sel, existing=existing, budget_bytes=budget,
                                    max_indexes=max_indexes, live=live))

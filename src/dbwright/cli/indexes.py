@@ -26,6 +26,8 @@ def indexes(spec: Path | None = typer.Argument(None, help="The requirements spec
             max_indexes: int | None = typer.Option(None, "--max-indexes", help="At most this many new indexes."),
             execute_check: bool = typer.Option(False, "--execute-check", help="Build the picks for real on "
                                                "the sandbox and compare EXPLAIN ANALYZE times and sizes."),
+            time_limit: float | None = typer.Option(None, "--time-limit", help="Seconds for the index search "
+                                                    "(default 60); then the best set found so far is used."),
             no_planner: bool = typer.Option(False, "--no-planner", help="Rule-based plan only (no PostgreSQL)."),
             json_: bool = typer.Option(False, "--json", help="Print the index section as JSON.")) -> None:
     """Recommend indexes for a whole workload under a storage budget, proven by the PostgreSQL planner.
@@ -36,6 +38,7 @@ def indexes(spec: Path | None = typer.Argument(None, help="The requirements spec
     with progress("planning indexes"):
         advice = api.advise_indexes(spec, dsn=dsn, workload=workload, budget_mb=budget_mb, max_indexes=max_indexes,
                                 execute_check=execute_check, planner=not no_planner,
+                                time_limit=time_limit,
                                 progress=lambda m: console.print(m) if not json_ else None)
     if json_:
         emit_json(advice.to_dict())

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from dbwright.design import Section
 from dbwright.stages.index import CANDIDATES
+from dbwright.stages.index.base import DEFAULT_TIME_LIMIT
 from dbwright.stages.index.ddl import index_sql
 from dbwright.stages.index.model import IndexDef, Query
 from dbwright.stages.index.parse import parse_query
@@ -120,7 +121,8 @@ def execute_check(conn: Any, queries: Sequence[Query], chosen: Sequence[IndexDef
 def plan_with_planner(conn: Any, queries_sql: Sequence[dict[str, Any]], budget_bytes: int | None,
                       max_indexes: int | None, write_rates: dict[str, float], scale: float, version: str,
                       problems: Sequence[str] = (), execute: bool = False,
-                      progress: Progress = lambda _m: None, live: bool = False) -> PlanInput:
+                      progress: Progress = lambda _m: None, live: bool = False,
+                      time_limit: float | None = DEFAULT_TIME_LIMIT) -> PlanInput:
     schema, rows = catalog(conn)
     existing = existing_indexes(conn)
     queries = [parse_query(q["qid"], q["sql"], schema, weight=float(q.get("weight", 1.0))) for q in queries_sql]
@@ -129,7 +131,7 @@ def plan_with_planner(conn: Any, queries_sql: Sequence[dict[str, Any]], budget_b
     # at full size — is scaled the same way before it is weighed against read gains.
     maint = {t: c * scale for t, c in maintenance(write_rates).items()}
     opt = SelectOptions(budget_bytes=int(budget_bytes * scale) if budget_bytes else None, max_indexes=max_indexes,
-                        maintenance=maint, size_scale=scale)
+                        maintenance=maint, size_scale=scale, time_limit=time_limit, progress=progress)
     progress(f"indexes: costing {len(queries)} queries with HypoPG")
     t0 = time.perf_counter()
     sel, oracle = advise_on_connection(conn, queries, rows, opt, existing=[e[0] for e in existing.values()],
@@ -163,7 +165,8 @@ def _per_query(sel: Selection, oracle: WhatIf, queries: Sequence[Query]) -> list
 def prove_indexes(section: Section, cluster: Any, md: sa.MetaData, *, budget_bytes: int | None = None,
                   max_indexes: int | None = None, execute: bool = False, cap: int = 20000,
                   database: str = "dbwright_indexes", progress: Progress = lambda _m: None,
-                  keep_database: bool = False, locate: Any = None) -> Section:
+                  keep_database: bool = False, locate: Any = None,
+                  time_limit: float | None = DEFAULT_TIME_LIMIT) -> Section:
     """Re-plan ``section`` (from the ``indexes`` stage) with the planner of a running cluster.
 
     Shares the caller's sandbox (``dbwright design`` passes its verification cluster): creates one
@@ -182,7 +185,7 @@ def prove_indexes(section: Section, cluster: Any, md: sa.MetaData, *, budget_byt
         with cluster.connect(database) as conn:
             p = plan_with_planner(conn, data.get("queries_sql", []), budget, maxi, data.get("write_rates", {}),
                                   full["scale"] if full else scale, cluster.version, data.get("problems", []),
-                                  execute, progress)
+                                  execute, progress, time_limit=time_limit)
             if full:
                 at = "full size" if full["scale"] == 1.0 else f"{full['scale']:.2g} of full size (capped; sizes scaled back)"
                 stats = (f"synthetic sample, largest table {cap} rows (scale {scale:.2g}); histograms from the "

@@ -5,13 +5,15 @@ partial where they apply); existing keys and indexes of the physical schema make
 redundant. Selection runs with rule-based costs here; ``dbwright.verify.index_proof`` re-runs it
 with the PostgreSQL planner (HypoPG) and replaces the numbers with measured ones.
 
-Options (``ctx.options``): ``index_budget_bytes``, ``index_max_indexes``.
+Options (``ctx.options``): ``index_budget_bytes``, ``index_max_indexes``, ``index_time_limit`` (seconds
+for the search, default ``DEFAULT_TIME_LIMIT``).
 """
 
 from __future__ import annotations
 
 from dbwright.design import Section
 from dbwright.stages.context import DesignContext
+from dbwright.stages.index.base import DEFAULT_TIME_LIMIT
 from dbwright.stages.index.candidates import CandidateOptions, workload_candidates
 from dbwright.stages.index.plan import PlanInput, build_section, existing_from_metadata
 from dbwright.stages.index.select import SelectOptions, select_indexes
@@ -36,7 +38,8 @@ def plan_input(ctx: DesignContext) -> PlanInput | None:
     cands = workload_candidates(wl.queries, wl.rows, CANDIDATES)
     sel = select_indexes(wl.queries, cands, oracle,
                          SelectOptions(budget_bytes=budget, max_indexes=max_idx,
-                                       maintenance=maintenance(wl.write_rates)),
+                                       maintenance=maintenance(wl.write_rates),
+                                       time_limit=ctx.options.get("index_time_limit", DEFAULT_TIME_LIMIT)),
                          existing=[e.index for e in existing])
     return PlanInput(queries=wl.queries, selection=sel, existing=existing, budget_bytes=budget,
                      max_indexes=max_idx, mode="rule", problems=wl.problems, write_rates=wl.write_rates,

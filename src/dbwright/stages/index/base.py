@@ -15,6 +15,8 @@ from typing import Any, Protocol
 from dbwright.stages.index.model import IndexDef, Query, Verdict
 
 Config = frozenset[IndexDef]
+# Seconds a design or `dbwright indexes` gives the search by default (the best set so far is returned then).
+DEFAULT_TIME_LIMIT = 60.0
 Progress = Callable[[str], None]
 
 
@@ -96,6 +98,7 @@ class Evaluator:
         self.phase = "start"
         self.trace: list[dict[str, Any]] = []
         self.expired = False
+        self._told = 0.0
 
     # -- time and progress -----------------------------------------------------------------------
     def elapsed(self) -> float:
@@ -146,7 +149,8 @@ class Evaluator:
              + sum(self.maint.get(i, 0.0) for i in cfg))
         if (self.best is None or t < self.best[1] * (1 - 1e-9)) and self.fits(cfg):
             self.best = (frozenset(cfg), t)
-            if self.base_total:
+            if self.base_total and time.perf_counter() - self._told >= 1.0:  # at most one line a second
+                self._told = time.perf_counter()
                 self._tell(f"index search: {100 * t / self.base_total:.2f}% of the workload cost "
                            f"({self.phase}, {self.elapsed():.1f} s)")
             self.record()

@@ -140,6 +140,8 @@ def build_section(p: PlanInput, locate: Any = None) -> Section:
                                                        "reason": "no PostgreSQL planner run (rule-based costs)"},
         "ddl": {d: [r["ddl"][d]["sql"] for r in picks] for d in ("postgresql", "mariadb", "sqlite")},
         "queries_sql": [{"qid": q.qid, "sql": q.sql, "weight": q.weight} for q in p.queries],
+        "search": {"stopped": sel.stopped, "seconds": round(sel.seconds, 2),
+                   "floors": {k: round(v, 5) for k, v in sel.floors.items()}, "trace": sel.trace},
     }
     ev: list[Evidence] = []
     if planner:
@@ -186,9 +188,11 @@ def build_section(p: PlanInput, locate: Any = None) -> Section:
     else:
         drop_txt = f"{len(drop_rows)} existing index(es) to drop; "
     proof_txt = "done" if proof.get("status") == "proved" else f"skipped ({proof.get('reason')})"
+    stop_txt = (f"the search stopped at its time limit after {sel.seconds:.0f} s with the best set found so far; "
+                if sel.stopped != "complete" else "")
     summary = (f"{len(picks)} index(es) ({_mb(size)}) cut the workload's {unit} to "
                f"{100 * sel.relative_cost:.1f}%; {len(rejects)} candidate(s) rejected with reasons; "
-               f"{drop_txt}planner proof: {proof_txt}.")
+               f"{stop_txt}{drop_txt}planner proof: {proof_txt}.")
     return Section("indexes", "Indexes", summary=summary, decisions=decisions, findings=findings, data=data)
 
 

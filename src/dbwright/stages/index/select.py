@@ -83,9 +83,9 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
     ev.enter("floor: single-column greedy")
     floor_set = single_column_greedy(reads, [i for i in fits if len(i.columns) == 1], oracle, opt.budget_bytes,
                                      opt.max_indexes)
-    floors["single-column greedy"] = ev.total(floor_set) / base_total if base_total else 1.0
-    ev.deadline = deadline
     best, best_total = set(floor_set), ev.total(floor_set)
+    floors["single-column greedy"] = best_total / base_total if base_total else 1.0
+    ev.deadline = deadline
     try:
         ev.enter("singles by exclusion chains")
         for q in reads:
