@@ -1,6 +1,6 @@
 """Join-heavy queries over the public sample schemas: Sakila, Chinook, Northwind, with their data.
 
-The three schemas (``../shared/corpora/schemas``: jOOQ/sakila BSD-2-Clause, lerocha/chinook MIT,
+The three schemas (``tests/corpora/schemas``: jOOQ/sakila BSD-2-Clause, lerocha/chinook MIT,
 pthom/northwind_psql MIT) are loaded with psql into one database, each into its own schema first,
 then renamed with a prefix (``sk_``, ``ch_``, ``nw_``) and moved to ``public`` so their table
 names do not collide (both Sakila and Chinook have ``customer``). Their own primary keys, foreign
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve()
-CORPORA = Path(os.environ.get("DBWRIGHT_CORPORA", HERE.parents[3] / "shared" / "corpora" / "schemas"))
+CORPORA = Path(os.environ.get("DBWRIGHT_CORPORA", HERE.parents[2] / "tests" / "corpora" / "schemas"))
 SHIFT = 1_000_000
 # prefix -> (files, replication factor)
 SOURCES = {
