@@ -42,11 +42,12 @@ def _finish(section: Section) -> IndexAdvice:
 def advise_indexes(spec: str | Path | None = None, *, dsn: str | None = None, workload: str | Path | None = None,
                    budget_mb: float | None = None, max_indexes: int | None = None, execute_check: bool = False,
                    sample_rows: int = 20000, planner: bool = True, time_limit: float | None = None,
-                   progress: Progress = lambda _m: None) -> IndexAdvice:
+                   schemas: list[str] | None = None, progress: Progress = lambda _m: None) -> IndexAdvice:
     """Recommend indexes for the workload of ``spec`` (YAML) or of the database at ``dsn``.
 
     ``time_limit``: seconds for the index search (default ``DEFAULT_TIME_LIMIT``); when it passes,
     the best configuration found so far is returned and the section says the search stopped.
+    ``schemas``: with ``dsn``, only these schemas (default: every user schema).
     """
     from dbwright.stages.index.base import DEFAULT_TIME_LIMIT
 
@@ -57,7 +58,9 @@ def advise_indexes(spec: str | Path | None = None, *, dsn: str | None = None, wo
         raise DbwrightError("give a spec file or --dsn (one of them)")
     budget = int(budget_mb * 1e6) if budget_mb is not None else None
     if dsn is not None:
-        return _finish(_advise_live(dsn, workload, budget, max_indexes, progress, limit))
+        return _finish(_advise_live(dsn, workload, budget, max_indexes, progress, limit, schemas or None))
+    if schemas:
+        raise DbwrightError("--schema applies to --dsn (a live database)")
     if str(spec).endswith(".sql"):
         return _finish(_advise_ddl(Path(str(spec)), workload, budget, max_indexes, execute_check, sample_rows,
                                    planner, progress, limit))
@@ -148,25 +151,34 @@ def prove_indexes(section: Section, cluster: Any, md: Any, **kw: Any) -> Section
 
 
 def _advise_live(dsn: str, workload: str | Path | None, budget: int | None, max_indexes: int | None,
-                 progress: Progress, limit: float) -> Section:
+                 progress: Progress, limit: float, schemas: list[str] | None) -> Section:
     from dbwright.engines.connect import pg_connect
     from dbwright.inspect.workload import from_pg_stat_statements, read_sql_file
+    from dbwright.verify.index_advisor import statistics_age
     from dbwright.verify.index_proof import plan_with_planner
 
     with pg_connect(dsn) as conn:
         conn.execute("SET default_transaction_read_only = on")
         version = str(_one(conn, "SHOW server_version"))
         queries = read_sql_file(workload) if workload else from_pg_stat_statements(conn)
+        if schemas:
+            known = {str(r[0]) for r in conn.execute("SELECT nspname FROM pg_namespace").fetchall()}
+            missing = [s for s in schemas if s not in known]
+            if missing:
+                raise DbwrightError(f"--schema {', '.join(missing)}: no such schema in the database "
+                                    f"(it has {', '.join(sorted(k for k in known if not k.startswith('pg_')))})")
+        age, evidence = statistics_age(conn)
         hypo = _one(conn, "SELECT count(*) FROM pg_extension WHERE extname = 'hypopg'")
         if hypo:
             progress("indexes: costing the workload with HypoPG on the live database (read-only)")
             p = plan_with_planner(conn, queries, budget, max_indexes, {}, 1.0, version, live=True,
-                                  progress=progress, time_limit=limit)
+                                  progress=progress, time_limit=limit, schemas=schemas)
             p.proof = {**(p.proof or {}), "statistics": "the live database's own (read-only session)"}
+            p.stats_age_days, p.stats_evidence = age, evidence
             from dbwright.stages.index.plan import build_section
 
             return build_section(p)
-        section = _live_rules(conn, queries, budget, max_indexes, limit)
+        section = _live_rules(conn, queries, budget, max_indexes, limit, schemas, age, evidence)
     return _skipped(section, "HypoPG is not installed in the target database (CREATE EXTENSION hypopg needs "
                              "write access; dbwright stays read-only)")
 
@@ -241,17 +253,18 @@ def _one(conn: Any, sql: str) -> Any:
 
 
 def _live_rules(conn: Any, queries: list[dict[str, Any]], budget: int | None, max_indexes: int | None,
-                limit: float) -> Section:
-    from dbwright.stages.index.plan import Existing
-    from dbwright.verify.index_advisor import catalog, existing_indexes
+                limit: float, schemas: list[str] | None, age: float | None, evidence: str) -> Section:
+    from dbwright.verify.index_advisor import catalog, existing_detail
 
-    schema, rows = catalog(conn)
-    existing = [Existing(n, e[0], e[1], e[2]) for n, e in existing_indexes(conn).items()]
-    return _rules(schema, rows, existing, queries, budget, max_indexes, live=True, limit=limit)
+    schema, rows = catalog(conn, schemas)
+    existing = existing_detail(conn, schemas)  # B-tree, hash, GIN, GiST: each serves what its method can
+    return _rules(schema, rows, existing, queries, budget, max_indexes, live=True, limit=limit,
+                  stats=(age, evidence))
 
 
 def _rules(schema: dict[str, list[str]], rows: dict[str, float], existing: list[Any], queries: list[dict[str, Any]],
-           budget: int | None, max_indexes: int | None, live: bool, limit: float | None = None) -> Section:
+           budget: int | None, max_indexes: int | None, live: bool, limit: float | None = None,
+           stats: tuple[float | None, str] = (None, "")) -> Section:
     import sqlalchemy as sa
 
     from dbwright.stages.index import CANDIDATES
@@ -263,14 +276,15 @@ def _rules(schema: dict[str, list[str]], rows: dict[str, float], existing: list[
 
     md = sa.MetaData()
     for t, cols in schema.items():
-        sa.Table(t, md, *[sa.Column(c, sa.Integer) for c in cols])
+        sa.Table(t, md, *[sa.Column(c, sa.Integer) for c in cols])  # keyed "schema.table" outside public
     qs = [parse_query(q["qid"], q["sql"], schema, q["weight"]) for q in queries]
     oracle = RuleOracle(md, rows, 1, [e.index for e in existing])
     sel = select_indexes(qs, workload_candidates(qs, rows, CANDIDATES), oracle,
                          SelectOptions(budget_bytes=budget, max_indexes=max_indexes, time_limit=limit),
                          existing=[e.index for e in existing])
     return build_section(PlanInput(queries=qs, selection=sel, existing=existing, budget_bytes=budget,
-                                   max_indexes=max_indexes, live=live))
+                                   max_indexes=max_indexes, live=live, stats_age_days=stats[0],
+                                   stats_evidence=stats[1]))
 
 
 __all__ = ["IndexAdvice", "advise_indexes", "prove_indexes"]

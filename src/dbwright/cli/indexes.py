@@ -28,6 +28,8 @@ def indexes(spec: Path | None = typer.Argument(None, help="The requirements spec
                                                "the sandbox and compare EXPLAIN ANALYZE times and sizes."),
             time_limit: float | None = typer.Option(None, "--time-limit", help="Seconds for the index search "
                                                     "(default 60); then the best set found so far is used."),
+            schema: list[str] = typer.Option([], "--schema", help="With --dsn: only this schema (repeat for "
+                                             "several; default every user schema)."),
             no_planner: bool = typer.Option(False, "--no-planner", help="Rule-based plan only (no PostgreSQL)."),
             json_: bool = typer.Option(False, "--json", help="Print the index section as JSON.")) -> None:
     """Recommend indexes for a whole workload under a storage budget, proven by the PostgreSQL planner.
@@ -38,7 +40,7 @@ def indexes(spec: Path | None = typer.Argument(None, help="The requirements spec
     with progress("planning indexes"):
         advice = api.advise_indexes(spec, dsn=dsn, workload=workload, budget_mb=budget_mb, max_indexes=max_indexes,
                                 execute_check=execute_check, planner=not no_planner,
-                                time_limit=time_limit,
+                                time_limit=time_limit, schemas=[s for x in schema for s in x.split(",") if s],
                                 progress=lambda m: console.print(m) if not json_ else None)
     if json_:
         emit_json(advice.to_dict())

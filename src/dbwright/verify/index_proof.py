@@ -29,11 +29,11 @@ from dbwright.stages.index.base import DEFAULT_TIME_LIMIT
 from dbwright.stages.index.ddl import index_sql
 from dbwright.stages.index.model import IndexDef, Query
 from dbwright.stages.index.parse import parse_query
-from dbwright.stages.index.plan import Existing, PlanInput, build_section
+from dbwright.stages.index.plan import PlanInput, build_section
 from dbwright.stages.index.select import Selection, SelectOptions
 from dbwright.stages.index.workload import maintenance
 from dbwright.verify.full_scale import inflate
-from dbwright.verify.index_advisor import advise_on_connection, catalog, existing_indexes
+from dbwright.verify.index_advisor import advise_on_connection, catalog, existing_detail
 from dbwright.verify.whatif import WhatIf, explain_json
 
 Progress = Callable[[str], None]
@@ -122,9 +122,11 @@ def plan_with_planner(conn: Any, queries_sql: Sequence[dict[str, Any]], budget_b
                       max_indexes: int | None, write_rates: dict[str, float], scale: float, version: str,
                       problems: Sequence[str] = (), execute: bool = False,
                       progress: Progress = lambda _m: None, live: bool = False,
-                      time_limit: float | None = DEFAULT_TIME_LIMIT) -> PlanInput:
-    schema, rows = catalog(conn)
-    existing = existing_indexes(conn)
+                      time_limit: float | None = DEFAULT_TIME_LIMIT,
+                      schemas: Sequence[str] | None = None) -> PlanInput:
+    schema, rows = catalog(conn, schemas)
+    detail = existing_detail(conn, schemas)
+    existing = {e.name: (e.index, e.unique, e.scans or 0) for e in detail if e.index.method == "btree"}
     queries = [parse_query(q["qid"], q["sql"], schema, weight=float(q.get("weight", 1.0))) for q in queries_sql]
     bad = [f"{q.qid}: {q.problem}" for q in queries if q.problem]
     # Costs measured on a sample shrink with it (scans are linear in rows), so maintenance — stated
@@ -145,7 +147,7 @@ def plan_with_planner(conn: Any, queries_sql: Sequence[dict[str, Any]], budget_b
         progress("indexes: building the picks for real and running EXPLAIN ANALYZE")
         proof["execute_check"] = execute_check(conn, queries, sel.chosen, oracle, scale)
     return PlanInput(queries=queries, selection=sel,
-                     existing=[Existing(n, e[0], e[1], e[2]) for n, e in existing.items()],
+                     existing=detail,
                      budget_bytes=budget_bytes, max_indexes=max_indexes, mode="planner", engine="postgresql",
                      version=version, size_scale=scale, problems=[*problems, *bad], write_rates=write_rates,
                      proof=proof, live=live)

@@ -40,10 +40,13 @@ def _index(idx: IndexDef, dialect: str, concurrently: bool, name: str | None) ->
     md = sa.MetaData()
     cols = list(dict.fromkeys([*idx.columns, *idx.include]))
     # Key length for text columns on MySQL is the renderer's concern; TEXT keys need a prefix there.
-    table = sa.Table(idx.table, md, *[sa.Column(c, sa.Integer) for c in cols])
+    schema, tname = split_table(idx.table)
+    table = sa.Table(tname, md, *[sa.Column(c, sa.Integer) for c in cols], schema=schema)
     exprs: list[Any] = [table.c[c].desc() if idx.is_desc(i) else table.c[c] for i, c in enumerate(idx.columns)]
     kw: dict[str, Any] = {}
     if dialect == "postgresql":
+        if idx.method != "btree":
+            kw["postgresql_using"] = idx.method
         if concurrently:
             kw["postgresql_concurrently"] = True
         if idx.include:
@@ -55,6 +58,12 @@ def _index(idx: IndexDef, dialect: str, concurrently: bool, name: str | None) ->
     return sa.Index(name or idx.name, *exprs, **kw)
 
 
+def split_table(table: str) -> tuple[str | None, str]:
+    """``schema.table`` -> (schema, table); a bare name is in the search path (``public``)."""
+    schema, _, name = table.rpartition(".")
+    return (schema or None), name
+
+
 def index_sql(idx: IndexDef, dialect: str = "postgresql", concurrently: bool = True,
               name: str | None = None) -> str:
     """The CREATE INDEX statement for ``idx`` in ``dialect`` (no trailing semicolon)."""
@@ -63,7 +72,8 @@ def index_sql(idx: IndexDef, dialect: str = "postgresql", concurrently: bool = T
 
 def drop_sql(name: str, table: str, dialect: str = "postgresql") -> str:
     md = sa.MetaData()
-    t = sa.Table(table, md, sa.Column("x", sa.Integer))
+    schema, tname = split_table(table)
+    t = sa.Table(tname, md, sa.Column("x", sa.Integer), schema=schema)
     ix = sa.Index(name, t.c.x)
     kw: dict[str, Any] = {"postgresql_concurrently": True} if dialect == "postgresql" else {}
     ix.dialect_kwargs.update(kw)

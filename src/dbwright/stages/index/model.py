@@ -13,18 +13,23 @@ Reason = Literal["picked", "budget", "redundant", "little-gain", "write-cost", "
 
 @dataclass(frozen=True)
 class IndexDef:
-    """A B-tree index: key columns in order, optional INCLUDE columns and partial predicate."""
+    """An index: key columns in order, optional INCLUDE columns and partial predicate.
+
+    ``table`` is ``schema.table`` outside ``public``. Candidates are B-trees; ``method`` records an
+    existing index's access method (hash, gin, gist, ...), which serves other lookups than a B-tree.
+    """
 
     table: str
     columns: tuple[str, ...]
     include: tuple[str, ...] = ()
     where: str | None = None
     descending: tuple[bool, ...] = ()
+    method: str = "btree"
 
     @property
     def key(self) -> str:
         cols = ", ".join(c + (" DESC" if self.is_desc(i) else "") for i, c in enumerate(self.columns))
-        s = f"{self.table} ({cols})"
+        s = f"{self.table} ({cols})" if self.method == "btree" else f"{self.table} USING {self.method} ({cols})"
         if self.include:
             s += f" INCLUDE ({', '.join(self.include)})"
         if self.where:
@@ -40,7 +45,7 @@ class IndexDef:
 
     @property
     def name(self) -> str:
-        base = f"{self.table}_{'_'.join(self.columns)}"
+        base = f"{self.table.replace('.', '_')}_{'_'.join(self.columns)}"
         if self.include:
             base += "_incl"
         if self.where:
@@ -51,6 +56,8 @@ class IndexDef:
         """True when this index serves every lookup ``other`` serves (``other`` is a key prefix)."""
         if other.table != self.table or (self.where is not None and self.where != other.where):
             return False
+        if self.method != other.method:
+            return False  # a hash or GIN index serves other lookups than a B-tree on the same columns
         n = len(other.columns)
         if self.columns[:n] != other.columns:
             return False
@@ -64,6 +71,8 @@ class IndexDef:
             d["include"] = list(self.include)
         if self.where:
             d["where"] = self.where
+        if self.method != "btree":
+            d["method"] = self.method
         return d
 
 

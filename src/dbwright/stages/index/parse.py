@@ -43,15 +43,30 @@ class _Resolver:
                 ctes.add(str(n.ctename).lower())
         for n in _walk(stmt):
             if isinstance(n, ast.RangeVar):
-                rel = str(n.relname).lower()
-                if rel in ctes or rel not in self.schema:
+                rel = self._table(n, ctes)
+                if rel is None:
                     continue
                 if rel not in self.present:
                     self.present.append(rel)
                 self.aliases[rel] = rel
+                self.aliases[str(n.relname).lower()] = rel
                 if n.alias is not None:
                     self.aliases[str(n.alias.aliasname).lower()] = rel
         self.unresolved: list[str] = []
+
+    def _table(self, n: Any, ctes: set[str]) -> str | None:
+        """The schema's key of a table reference: ``schema.table`` outside ``public``; an
+        unqualified name is ``public``'s table, else the one schema's table of that name."""
+        rel = str(n.relname).lower()
+        if n.schemaname:
+            key = rel if str(n.schemaname).lower() == "public" else f"{str(n.schemaname).lower()}.{rel}"
+            return key if key in self.schema else None
+        if rel in ctes:
+            return None
+        if rel in self.schema:
+            return rel
+        owners = [t for t in self.schema if t.endswith("." + rel)]
+        return owners[0] if len(owners) == 1 else None
 
     def column(self, node: Any) -> tuple[str, str] | None:
         from pglast import ast

@@ -27,6 +27,7 @@ class Existing:
     index: IndexDef
     unique: bool = False  # primary key / unique constraint: never a drop candidate
     scans: int | None = None  # from pg_stat_user_indexes on a live database
+    keeps: str | None = None  # the constraint or foreign key it backs: never a drop candidate
 
 
 @dataclass
@@ -45,6 +46,12 @@ class PlanInput:
     proof: dict[str, Any] | None = None
     live: bool = False  # a real database: index usage counters mean something
     own_schema: bool = False  # the existing indexes are the design's own (a spec), not a user's database
+    stats_age_days: float | None = None  # live database: days since its statistics were reset (None: unknown)
+    stats_evidence: str = ""  # how the age was read (pg_stat_database.stats_reset)
+
+
+# Usage counters younger than this prove nothing about an index being unused (weekly/monthly jobs).
+MIN_STATS_DAYS = 7.0
 
 
 def existing_from_metadata(md: sa.MetaData) -> list[Existing]:
@@ -83,31 +90,58 @@ def _ddl(idx: IndexDef) -> dict[str, dict[str, str | None]]:
     return out
 
 
-def drops(existing: Sequence[Existing], sel: Selection, live: bool) -> list[dict[str, Any]]:
-    """Existing indexes to drop: duplicates, prefixes of longer ones, and (live databases) unused."""
+def drops(existing: Sequence[Existing], sel: Selection, live: bool,
+          stats_age_days: float | None = None) -> list[dict[str, Any]]:
+    """Existing indexes to drop: duplicates, prefixes of longer ones, and (live databases whose
+    statistics are at least ``MIN_STATS_DAYS`` old) unused ones. An index that backs a constraint
+    or a foreign key's columns is never one of them; nor one that serves a candidate of the
+    workload unless a kept index serves that candidate too."""
     by_name = {e.name: e.index for e in existing}
-    unique = [e.name for e in existing if e.unique]
+    keep = [e.name for e in existing if e.unique or e.keeps]
     out: list[dict[str, Any]] = [
         {"name": n, "table": by_name[n].table, "columns": list(by_name[n].columns), "reason": r}
-           for n, r in redundant_existing(by_name, unique).items()]
+        for n, r in redundant_existing(by_name, keep).items()]
     named = {d["name"] for d in out}
     for e in existing:
-        if e.unique or e.name in named:
+        if e.unique or e.keeps or e.name in named:
             continue
         cover = next((c for c in sel.chosen if c.prefix_covers(e.index) and c.columns != e.index.columns), None)
         if cover is not None:
             out.append({"name": e.name, "table": e.index.table, "columns": list(e.index.columns),
                         "reason": f"prefix of the recommended {cover.key}"})
-        elif e.scans == 0 and live:
+        elif e.scans == 0 and live and stats_age_days is not None and stats_age_days >= MIN_STATS_DAYS:
             used = any(e.index in u for _, _, u in sel.per_query.values())
             if not used:
                 out.append({"name": e.name, "table": e.index.table, "columns": list(e.index.columns),
-                            "reason": "never scanned since statistics were reset, and no workload plan uses it "
-                                      "(keep it if it serves a foreign key's cascades)"})
+                            "reason": f"never scanned in the {stats_age_days:.0f} days since statistics were "
+                                      "reset, and no workload plan uses it"})
+    out = _keep_serving(out, existing, sel)
     for d in out:
         d["ddl"] = {dialect: drop_sql(d["name"], d["table"], dialect).strip() + ";"
                     for dialect in ("postgresql", "mariadb", "sqlite")}
     return out
+
+
+def _keep_serving(out: list[dict[str, Any]], existing: Sequence[Existing], sel: Selection) -> list[dict[str, Any]]:
+    """An existing index named as serving a candidate is either kept, or the verdict names a kept
+    index that serves it too — never both "already serves it" and DROP."""
+    dropped = {d["name"] for d in out}
+    kept = [e for e in existing if e.name not in dropped]
+    by_key = {e.index.key: e for e in existing}
+    for v in sel.verdicts:
+        if v.reason != "redundant" or not v.detail.startswith("existing index "):
+            continue
+        key = v.detail[len("existing index "):].rsplit(" already serves it", 1)[0]
+        e = by_key.get(key)
+        if e is None or e.name not in dropped:
+            continue
+        other = next((k for k in kept if k.index.prefix_covers(v.index)), None)
+        if other is not None:
+            v.detail = f"existing index {other.index.key} already serves it"
+        else:
+            dropped.discard(e.name)
+            kept.append(e)
+    return [d for d in out if d["name"] in dropped]
 
 
 def build_section(p: PlanInput, locate: Any = None) -> Section:
@@ -115,6 +149,11 @@ def build_section(p: PlanInput, locate: Any = None) -> Section:
     scale = p.size_scale or 1.0
     planner = p.mode == "planner"
     unit = "planner cost" if planner else "estimated cost"
+    drop_rows = drops(p.existing, sel, p.live, p.stats_age_days)
+    problems = list(p.problems)
+    if p.live and p.existing and (p.stats_age_days is None or p.stats_age_days < MIN_STATS_DAYS):
+        problems.append(f"unused indexes are not reported: {p.stats_evidence or 'statistics age unknown'} "
+                          f"(usage counters need at least {MIN_STATS_DAYS:.0f} days)")
     picks: list[dict[str, Any]] = []
     rejects: list[dict[str, Any]] = []
     for v in sel.verdicts:
@@ -130,12 +169,11 @@ def build_section(p: PlanInput, locate: Any = None) -> Section:
             before, after, used = sel.per_query[q.qid]
             queries.append({"name": q.qid, "weight": q.weight, "sql": q.sql, "cost_before": round(before, 2),
                             "cost_after": round(after, 2), "indexes": [i.key for i in used]})
-    drop_rows = drops(p.existing, sel, p.live)
     data: dict[str, Any] = {
         "mode": p.mode, "own_schema": p.own_schema, "budget_bytes": p.budget_bytes, "max_indexes": p.max_indexes,
         "size_bytes": int(size), "relative_cost": round(sel.relative_cost, 5),
         "picks": picks, "rejections": rejects, "drops": drop_rows, "queries": queries,
-        "problems": p.problems, "write_rates": p.write_rates, "size_scale": scale,
+        "problems": problems, "write_rates": p.write_rates, "size_scale": scale,
         "proof": p.proof if p.proof is not None else {"status": "skipped",
                                                        "reason": "no PostgreSQL planner run (rule-based costs)"},
         "ddl": {d: [r["ddl"][d]["sql"] for r in picks] for d in ("postgresql", "mariadb", "sqlite")},
@@ -181,7 +219,7 @@ def build_section(p: PlanInput, locate: Any = None) -> Section:
     else:
         findings = [Finding("IDX001", Severity.WARNING, f"drop index {d['name']} on {d['table']}: {d['reason']}",
                             loc, remediation=d["ddl"]["postgresql"]) for d in drop_rows]
-    findings += [Finding("IDX002", Severity.INFO, f"workload: {msg}", loc) for msg in p.problems]
+    findings += [Finding("IDX002", Severity.INFO, f"workload: {msg}", loc) for msg in problems]
     proof = data["proof"]
     if p.own_schema:
         drop_txt = f"{len(drop_rows)} schema index(es) superseded; " if drop_rows else ""
