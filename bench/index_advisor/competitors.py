@@ -39,6 +39,9 @@ def extend(cluster: Any, database: str, queries: Sequence[Query], budget_mb: flo
     logging.disable(logging.INFO)
     conn = PostgresDatabaseConnector(autocommit=True, host=str(cluster.sock), port=cluster.port,
                                      db_name=database, user="postgres")
+    # index-eab drops every index of the database when it starts (it assumes a bare benchmark
+    # schema); the sample schemas' own keys and indexes are part of the workload here: keep them.
+    conn.drop_indexes = lambda: None
     try:
         tables: dict[str, Table] = {}
         cols: dict[tuple[str, str], Column] = {}

@@ -189,9 +189,15 @@ def _drop_served(queries: Sequence[Query], candidates: Mapping[str, Sequence[Ind
                 eq |= {(tname, c) for c in (*tuse.equality, *tuse.join)}
         for i in cs:
             e = covered_by(i, existing)
+            if e is None and len(i.columns) == 1 and (i.table, i.columns[0]) in eq and not i.include:
+                # an existing hash index serves equality lookups on its column
+                e = next((x for x in existing if x.method == "hash" and x.table == i.table
+                          and x.columns == i.columns and q0 is not None
+                          and i.columns[0] not in (*q0.tables[i.table].range, *(c for c, _ in q0.tables[i.table].order))),
+                         None)
             if e is None and all((i.table, c) in eq for c in i.columns):
                 # Equality-only lookups: column order does not matter, a permutation is a duplicate.
-                e = next((x for x in existing if x.table == i.table and not x.where
+                e = next((x for x in existing if x.table == i.table and not x.where and x.method == "btree"
                           and set(x.columns[:len(i.columns)]) == set(i.columns)), None)
             if e is not None:
                 redundant[i] = e

@@ -218,6 +218,17 @@ class RuleOracle:
         for i in config:
             if i.table != table:
                 continue
+            if i.method == "hash":
+                # equality on its one column only: no ranges, no order, no covering
+                col = i.columns[0]
+                if col in use.equality or col in use.join:
+                    rows = n / self._ndistinct(table, col)
+                    cost = RANDOM_PAGE * 2 + rows * RANDOM_PAGE
+                    if cost < best:
+                        best, best_i = cost, i
+                continue
+            if i.method != "btree":
+                continue  # GIN/GiST serve operators (@>, &&, full text) the parsed workload does not model
             sel, k = 1.0, 0
             for col in i.columns:
                 if col in use.equality or col in use.join:
