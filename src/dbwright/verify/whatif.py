@@ -69,6 +69,9 @@ class WhatIf:
             "SELECT h.indexrelid, h.indexname, hypopg_relation_size(h.indexrelid) "
             "FROM unnest(%s::text[]) WITH ORDINALITY AS s(stmt, n), LATERAL hypopg_create_index(s.stmt) h "
             "ORDER BY s.n", ([_ddl(i) for i in idxs],)).fetchall()
+        self._register(idxs, rows)
+
+    def _register(self, idxs: Sequence[IndexDef], rows: Sequence[Any]) -> None:
         for idx, (oid, name, size) in zip(idxs, rows, strict=True):
             self._oid[idx] = int(oid)
             self._name[str(name)] = idx
@@ -87,8 +90,21 @@ class WhatIf:
         """Make exactly ``config`` visible on ``tables`` (all tables when None); others may stay."""
         want = set(config)
         scope = None if tables is None else set(tables)
-        self._drop([i for i in self._visible - want if scope is None or i.table in scope])
-        self._create(sorted(want - self._visible))
+        gone = [i for i in self._visible - want if scope is None or i.table in scope]
+        new = sorted(want - self._visible)
+        if gone and new:
+            # one round trip: the drops and the creations touch different indexes
+            oids = [self._oid.pop(i) for i in gone]
+            self._visible.difference_update(gone)
+            rows = self.conn.execute(
+                "WITH d AS MATERIALIZED (SELECT count(hypopg_drop_index(o)) AS n FROM unnest(%s::oid[]) AS o) "
+                "SELECT h.indexrelid, h.indexname, hypopg_relation_size(h.indexrelid) "
+                "FROM d, unnest(%s::text[]) WITH ORDINALITY AS s(stmt, n), LATERAL hypopg_create_index(s.stmt) h "
+                "ORDER BY s.n", (oids, [_ddl(i) for i in new])).fetchall()
+            self._register(new, rows)
+            return
+        self._drop(gone)
+        self._create(new)
 
     def size(self, idx: IndexDef) -> int:
         """Estimated size in bytes (HypoPG; ignores B-tree deduplication, so it errs large)."""
