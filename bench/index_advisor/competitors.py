@@ -4,7 +4,7 @@
 - Extend (Schlosser et al., ICDE 2019) as packaged on PyPI by `index-eab` (MIT), on its own
   psycopg2 connection with its own HypoPG session, max index width 2 (its default).
 - single-column baseline: every single-column index the planner uses when all of them exist,
-  taken best gain-per-MB first while they fit.
+  taken best gain-per-MB first while they fit (not those an existing index already covers).
 - DTA: the anytime "seed + greedy" search of Microsoft's Database Tuning Advisor as `postgres-mcp`
   (PyPI, MIT; ``postgres_mcp.index.dta_calc.DatabaseTuningAdvisor``) implements it, re-implemented
   here on the same HypoPG oracle (postgres-mcp is async over its own driver): candidates are every
@@ -67,13 +67,26 @@ def extend(cluster: Any, database: str, queries: Sequence[Query], budget_mb: flo
         conn.close()
 
 
+def _duplicates(conn: Any) -> list[IndexDef]:
+    """Existing B-tree keys: a candidate they already cover would be a duplicate index (whose
+    hypothetical twin HypoPG may even cost lower than the real one), so no advisor here proposes it."""
+    from dbwright.verify.index_advisor import existing_indexes
+
+    return [e[0] for e in existing_indexes(conn).values()]
+
+
+def _new(i: IndexDef, existing: Sequence[IndexDef]) -> bool:
+    return not any(e.prefix_covers(i) for e in existing)
+
+
 def single_column(conn: Any, queries: Sequence[Query], budget_mb: float, weighted: bool,
                   min_rows: int, rows: dict[str, float]) -> list[IndexDef]:
     from dbwright.verify.whatif import WhatIf
 
+    existing = _duplicates(conn)
     w = WhatIf(conn, queries)
     every = sorted({IndexDef(t, (c,)) for q in queries for t, u in q.tables.items()
-                    if rows.get(t, 0) >= min_rows for c in u.indexable})
+                    if rows.get(t, 0) >= min_rows for c in u.indexable if _new(IndexDef(t, (c,)), existing)})
     used: set[IndexDef] = set()
     for q in queries:
         used |= w.cost(q, every)[1]
@@ -106,8 +119,9 @@ def dta(conn: Any, queries: Sequence[Query], budget_mb: float, weighted: bool, m
         for t, u in q.tables.items():
             if rows.get(t, 0) >= min_rows:
                 cols.setdefault(t, set()).update(u.indexable)
+    existing = _duplicates(conn)
     cands = {IndexDef(t, combo) for t, cs in cols.items() for k in range(1, min(max_width, len(cs)) + 1)
-             for combo in itertools.combinations(sorted(cs), k)}
+             for combo in itertools.combinations(sorted(cs), k) if _new(IndexDef(t, combo), existing)}
     sizes = w.sizes(cands)
     base_space = float(sum(int(conn.execute("SELECT pg_relation_size(%s::regclass)", (t,)).fetchone()[0])
                            for t in {i.table for i in cands}))
