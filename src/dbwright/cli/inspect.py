@@ -7,7 +7,16 @@ from pathlib import Path
 import typer
 
 from dbwright import api
-from dbwright.cli.common import EXIT_FINDINGS, console, emit_json, guarded, out, print_findings, progress, styled
+from dbwright.cli.common import (
+    EXIT_FINDINGS,
+    console,
+    emit_json,
+    guarded,
+    out,
+    print_findings,
+    progress,
+    styled,
+)
 
 SOURCE_HELP = ("A DSN (postgresql://…, mysql://…, sqlite:///file.db) — read-only — or a DDL file (pg_dump or "
                "psql script, mysqldump, SQLite script)")
