@@ -58,3 +58,56 @@ def test_rewrite_detection_sees_relfilenode_change(pg_cluster, lock_template) ->
     # rolled back: the template is unchanged
     assert pg_cluster.scalar("select count(*) from information_schema.columns where table_name = 't' "
                              "and column_name = 'z'", lock_template) == 0
+
+
+NOT_NULL_PROOFS = [  # (constraint added and validated before SET NOT NULL on t.a, does PostgreSQL skip the scan?)
+    ("check (a is not null)", True),
+    ("check (a is not null and b is not null)", True),
+    ("check ((a is not null) and a > 0)", True),
+    ("check (a > 0)", False),  # a CHECK is only known not to be false: NULL > 0 passes it
+    ("check (a is not null or b is null)", False),
+]
+
+
+def test_not_null_proof_matches_postgresql(pg_cluster, lock_template) -> None:  # type: ignore[no-untyped-def]
+    """Whether SET NOT NULL skips its scan, as PostgreSQL reports it (DEBUG1 'sufficient to prove'),
+    equals the static model's ``scan`` for each validated CHECK form."""
+    for check, skips in NOT_NULL_PROOFS:
+        notices: list[str] = []
+        with pg_cluster.connect(lock_template, autocommit=False) as conn:
+            conn.add_notice_handler(lambda d, sink=notices: sink.append(str(d.message_primary)))
+            conn.execute(f"alter table t add constraint nn_probe {check}")
+            conn.execute("set local client_min_messages = debug1")
+            conn.execute("alter table t alter column a set not null")
+            conn.rollback()
+        measured = any("sufficient to prove" in n for n in notices)
+        script = parse_script(f"alter table t add constraint nn_probe {check};\n"
+                              "alter table t alter column a set not null;", context_sql=SETUP)
+        assert measured == skips, (check, notices)
+        assert script.stmts[1].scan == (not skips), check
+
+
+PART_SETUP = """create table pe (k int, v text) partition by list (k); create table pe1 partition of pe for values in (1);
+create index pe_v_idx on only pe (v); create index pe1_v_idx on pe1 (v);"""
+
+
+@pytest.mark.parametrize("sql", ["alter index pe_v_idx attach partition pe1_v_idx",
+                                 "create index pe_k_idx on only pe (k)"])
+def test_partitioned_index_steps_match_pg_locks(pg_cluster, sql: str) -> None:  # type: ignore[no-untyped-def]
+    """The online build of a partitioned index (ON ONLY, then ATTACH PARTITION per partition):
+    static locks, tables and indexes, equal pg_locks."""
+    name = "dbw_lock_partidx"
+    pg_cluster.create_database(name)
+    try:
+        pg_cluster.execute(PART_SETUP, name)
+        m = measure(pg_cluster, name, sql)
+        assert m.error is None, m.error
+        st = parse_script(sql, context_sql=PART_SETUP).stmts[0]
+        static: dict[str, tuple[str, str]] = {}
+        for lk in st.locks:
+            cur = static.get(lk.relation)
+            if cur is None or LOCK_MODES.index(lk.mode) > LOCK_MODES.index(cur[1]):
+                static[lk.relation] = (lk.kind, lk.mode)
+        assert static == m.locks, (static, m.locks)
+    finally:
+        pg_cluster.drop_database(name)

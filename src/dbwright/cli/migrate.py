@@ -22,7 +22,6 @@ from dbwright.cli.common import (
     output_format,
     print_findings,
     progress,
-    styled,
 )
 from dbwright.model import DbwrightError, Severity
 
@@ -111,7 +110,7 @@ def plan_cmd(
                           + (f"\n--   blocking: {st.why}\n--   instead: {st.online_tool}" if st.blocking else "")
                           + f"\n{st.sql};\n", markup=False)
             for p in mplan.prompts:
-                console.print(styled(("decision needed:", "yellow"), f" {p}"))
+                console.print(f"[yellow]decision needed:[/] {p}")
         if mplan.blocking_steps():
             raise typer.Exit(EXIT_FINDINGS)
         return
@@ -126,7 +125,7 @@ def plan_cmd(
         if mp.files:
             console.print(f"wrote {len(mp.files)} files to {out_dir}")
     if mp.plan.prompts:
-        console.print(styled((f"{len(mp.plan.prompts)} decision(s) needed — see 'Decisions needed'", "yellow")))
+        console.print(f"[yellow]{len(mp.plan.prompts)} decision(s) needed — see 'Decisions needed'[/]")
     if mp.plan.blocking_steps():
         raise typer.Exit(EXIT_FINDINGS)
 

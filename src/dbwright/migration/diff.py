@@ -154,7 +154,7 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
                                        note=f"sequence {seq} as {typ} (catalog update)"))
         if old_key != key:
             create.append(o.RenameTable(ot.name, t.name, _tn(key)[0]))
-        _diff_table(ot, t, renames, res, columns, constraints, late, drops, pre, changed_tables)
+        _diff_table(ot, t, renames, res, columns, constraints, late, drops, pre, changed_tables, new)
     for key, t in old.tables.items():
         if key not in new.tables and key not in table_map:
             (pre if key in new.views else drops).append(o.DropTable(*_tn(key), create_table_sql(t)))
@@ -250,7 +250,7 @@ def diff_schemas(old: Schema, new: Schema, renames: dict[str, str] | None = None
     if any(isinstance(op, o.RawSQL) and op.note.startswith("create or replace function") for op in create + late):
         pre.insert(0, o.RawSQL("SET check_function_bodies = off", note="session: function bodies are checked "
                                "when first called, so creation order cannot fail on them (as pg_dump does)"))
-    res.ops = pre + create + columns + constraints + late + drops + function_drops + comments
+    res.ops = pre + create + columns + constraints + late + objs.validations + drops + function_drops + comments
     return res
 
 
@@ -324,7 +324,7 @@ def _add_constraint(t: Table, c: Any, new_table: bool = False) -> list[o.Op]:
 
 def _diff_table(ot: Table, t: Table, renames: dict[str, str], res: DiffResult, columns: list[o.Op],
                 constraints: list[o.Op], late: list[o.Op], drops: list[o.Op], pre: list[o.Op],
-                changed_tables: set[str]) -> None:
+                changed_tables: set[str], new: Schema | None = None) -> None:
     schema = None if t.schema == "public" else t.schema
     col_map = {}  # old name -> new name
     for oc in ot.columns:
@@ -363,15 +363,23 @@ def _diff_table(ot: Table, t: Table, renames: dict[str, str], res: DiffResult, c
                 columns.append(o.AddColumn(t.name, nc, column_type_spec(b), not b.not_null,
                                            None if b.generated else b.default, schema))
                 continue
+        retyped_default = False
         if a.type != b.type:
             enumish = a.type in res_enums(res) or b.type in res_enums(res)
             using = f"{o.quote(nc)}::text::{b.type}" if enumish else f"{o.quote(nc)}::{b.type}"
+            if a.default and "nextval(" not in a.default:
+                # ALTER COLUMN TYPE converts the old default too and fails when it has no implicit
+                # cast (text -> enum): drop it first, set the target's after
+                columns.append(o.SetDefault(t.name, nc, None, a.default, schema))
+                retyped_default = True
             columns.append(o.AlterColumnType(t.name, nc, a.type, b.type, using, schema))
+            if retyped_default and b.default and not (b.identity or b.generated):
+                columns.append(o.SetDefault(t.name, nc, b.default, None, schema))
             changed_tables.add(t.name)
         if a.identity and not b.identity:
             columns.append(o.RawSQL(f"ALTER TABLE {qt} ALTER COLUMN {o.quote(nc)} DROP IDENTITY IF EXISTS",
                                     note=f"{t.name}.{nc} stops being an identity"))
-        if (a.default or None) != (b.default or None) and not (b.identity or b.generated):
+        if (a.default or None) != (b.default or None) and not (b.identity or b.generated) and not retyped_default:
             columns.append(o.SetDefault(t.name, nc, b.default, a.default, schema))
         if a.not_null != b.not_null and not (b.identity and b.not_null) and not (nc in pk_cols and b.not_null):
             columns.append(o.SetNullable(t.name, nc, not b.not_null, schema))
@@ -420,10 +428,13 @@ def _diff_table(ot: Table, t: Table, renames: dict[str, str], res: DiffResult, c
             continue
         if cur_i:
             pre.append(o.DropIndex(name, t.name, cur_i, False, schema))
-        late.append(o.CreateIndex(name, t.name, idef, True, schema))
+        if t.kind == "p" and new is not None:
+            late.append(partitioned_index(new, t, name, idef))
+        else:
+            late.append(o.CreateIndex(name, t.name, idef, True, schema))
     for name, idef in ot.indexes.items():
-        if name not in t.indexes:
-            drops.append(o.DropIndex(name, t.name, idef, True, schema))
+        if name not in t.indexes:  # DROP INDEX CONCURRENTLY is refused on a partitioned table
+            drops.append(o.DropIndex(name, t.name, idef, t.kind != "p", schema))
     if ot.unlogged != t.unlogged:
         late.append(o.RawSQL(f"ALTER TABLE {o.qname(t.schema, t.name)} SET {'UNLOGGED' if t.unlogged else 'LOGGED'}",
                              note="persistence (rewrites the table)"))
@@ -458,16 +469,33 @@ def _norm_def(definition: str, col_map: dict[str, str]) -> str:
     return out
 
 
+def partitioned_index(new: Schema, t: Table, name: str, idef: str) -> o.CreatePartitionedIndex:
+    """The online build of a new index on partitioned ``t``: every partition (recursively) with the
+    index name the target gives it (PostgreSQL's own naming, table_columns_idx, when it has none)."""
+    op = o.CreatePartitionedIndex(name, t.name, idef, True, None if t.schema == "public" else t.schema)
+
+    def walk(parent: Table, pidx: str, pdef: str) -> None:
+        for ckey, child in new.tables.items():
+            if not (child.partition_of or "").startswith(f"{parent.key} "):
+                continue
+            cname = next((n for n, (par, _d) in child.partition_indexes.items() if par == f"{parent.schema}.{pidx}"),
+                         None)
+            cdef = child.partition_indexes[cname][1] if cname else ""
+            if not cname:
+                cols = re.findall(r'"?(\w+)"?(?:\s+\w+)*\s*(?:,|\)$)', pdef[pdef.index("(", pdef.index(" USING ")):])
+                cname = f"{child.name}_{'_'.join(cols)}_idx"[:63]
+                cdef = re.sub(r" ON (ONLY )?\S+ USING ", f" ON {'ONLY ' if child.kind == 'p' else ''}"
+                              f"{o.qkey(ckey)} USING ", pdef.replace(f"INDEX {pidx} ", f"INDEX {cname} ", 1), count=1)
+            if child.kind == "p":
+                walk(child, cname, cdef)
+            op.parts.append((ckey, cname, cdef))
+            op.parent_of[cname] = o.qname(parent.schema, pidx)
+
+    walk(t, name, idef)
+    return op
+
+
 # -- loading both sides into a throwaway engine -----------------------------------------------
-
-def _partition_keys(conn: Any, schema: Schema) -> None:
-    for key, t in schema.tables.items():
-        if t.kind == "p":
-            nsp, name = _split(key)
-            row = conn.execute("select pg_get_partkeydef(c.oid) from pg_class c join pg_namespace n on "
-                               "n.oid = c.relnamespace where n.nspname = %s and c.relname = %s", (nsp, name)).fetchone()
-            t.ddl_hint = row[0] if row else ""
-
 
 def load_schema(cluster: Any, database: str, sql: str, setup_sql: str | None = None) -> Schema:
     cluster.create_database(database)
@@ -479,7 +507,6 @@ def load_schema(cluster: Any, database: str, sql: str, setup_sql: str | None = N
         except Exception as exc:
             raise DbwrightError(f"could not load schema into the sandbox: {str(exc).splitlines()[0]}") from None
         schema = read_schema(conn)
-        _partition_keys(conn, schema)
     return schema
 
 

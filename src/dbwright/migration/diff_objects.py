@@ -15,6 +15,7 @@ class ObjectOps:
     create: list[o.Op] = field(default_factory=list)  # before tables
     drops: list[o.Op] = field(default_factory=list)  # with the table drops
     function_drops: list[o.Op] = field(default_factory=list)  # after the tables that use them
+    validations: list[o.Op] = field(default_factory=list)  # after the columns and data they check
     unsupported: list[str] = field(default_factory=list)
 
 
@@ -180,17 +181,61 @@ def diff_objects(old: Schema, new: Schema) -> ObjectOps:
         for sig, text in old.aggregates.items()
         if sig not in new.aggregates
     ]
-    for key, text in new.domains.items():
-        if key not in old.domains:
-            out.create.append(
-                o.RawSQL(text, f"DROP DOMAIN IF EXISTS {o.qkey(key)}", note=f"create domain {key}")
-            )
-        elif old.domains[key] != text:
-            out.unsupported.append(f"domain {key} changed (needs ALTER DOMAIN per constraint)")
+    _diff_domains(old, new, out)
+    return out
+
+
+def _strip_not_valid(definition: str) -> str:
+    return definition.removesuffix(" NOT VALID")
+
+
+def _diff_domains(old: Schema, new: Schema, out: ObjectOps) -> None:
+    """ALTER DOMAIN per attribute (PostgreSQL: ALTER DOMAIN SET/DROP DEFAULT, SET/DROP NOT NULL,
+    ADD … NOT VALID then VALIDATE CONSTRAINT, DROP CONSTRAINT); a new base type cannot be altered."""
+    for key, dom in new.domains.items():
+        qd = o.qkey(key)
+        cur = old.domains.get(key)
+        if cur is None:
+            out.create.append(o.RawSQL(dom.create_sql(key), f"DROP DOMAIN IF EXISTS {qd}", note=f"create domain {key}"))
+            for cname, (cdef, valid) in dom.constraints.items():
+                if not valid:
+                    out.create.append(o.RawSQL(f"ALTER DOMAIN {qd} ADD CONSTRAINT {o.quote(cname)} {cdef}",
+                                               note=f"alter domain {key}: constraint {cname} (not validated)"))
+            continue
+        if cur.base != dom.base:
+            out.unsupported.append(f"domain {key}: base type {cur.base} → {dom.base} cannot be altered (create a "
+                                   "new domain and swap the columns using it)")
+            continue
+        if (cur.default or None) != (dom.default or None):
+            out.create.append(o.RawSQL(
+                f"ALTER DOMAIN {qd} " + (f"SET DEFAULT {dom.default}" if dom.default else "DROP DEFAULT"),
+                f"ALTER DOMAIN {qd} " + (f"SET DEFAULT {cur.default}" if cur.default else "DROP DEFAULT"),
+                note=f"alter domain {key}: default"))
+        for cname, (cdef, _valid) in cur.constraints.items():
+            target = dom.constraints.get(cname)
+            if target is None or _strip_not_valid(target[0]) != _strip_not_valid(cdef):
+                out.pre.append(o.RawSQL(f"ALTER DOMAIN {qd} DROP CONSTRAINT IF EXISTS {o.quote(cname)}",
+                                        f"ALTER DOMAIN {qd} ADD CONSTRAINT {o.quote(cname)} {cdef}",
+                                        note=f"alter domain {key}: drop constraint {cname}"))
+        for cname, (cdef, valid) in dom.constraints.items():
+            have = cur.constraints.get(cname)
+            same = have is not None and _strip_not_valid(have[0]) == _strip_not_valid(cdef)
+            if not same:
+                # NOT VALID: only new values are checked now; VALIDATE scans the columns online
+                out.create.append(o.RawSQL(
+                    f"ALTER DOMAIN {qd} ADD CONSTRAINT {o.quote(cname)} {_strip_not_valid(cdef)} NOT VALID",
+                    f"ALTER DOMAIN {qd} DROP CONSTRAINT IF EXISTS {o.quote(cname)}",
+                    note=f"alter domain {key}: add constraint {cname}"))
+            if valid and (not same or (have is not None and not have[1])):
+                out.validations.append(o.RawSQL(f"ALTER DOMAIN {qd} VALIDATE CONSTRAINT {o.quote(cname)}",
+                                                note=f"validate domain constraint {key}.{cname}"))
+        if cur.not_null != dom.not_null:
+            out.validations.append(o.RawSQL(
+                f"ALTER DOMAIN {qd} {'SET' if dom.not_null else 'DROP'} NOT NULL",
+                f"ALTER DOMAIN {qd} {'DROP' if dom.not_null else 'SET'} NOT NULL",
+                note=f"alter domain {key}: {'set' if dom.not_null else 'drop'} not null"))
     for key in old.domains:
         if key not in new.domains:
             out.function_drops.append(
                 o.RawSQL(f"DROP DOMAIN IF EXISTS {o.qkey(key)}", note=f"drop domain {key}")
             )
-
-    return out

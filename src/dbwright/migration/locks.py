@@ -23,7 +23,13 @@ _ALTER_LOCK = {
     "set_identity": AE, "replica_identity": AE, "set_logged": AE, "set_unlogged": AE,
     "set_tablespace": AE, "set_storage": AE, "change_owner": AE, "add_inherit": AE, "drop_inherit": AE,
     "drop_expression": AE, "set_access_method": AE, "alter_constraint": AE,
+    # AlterTableGetLockLevel: per-column options (n_distinct…) and SET WITHOUT CLUSTER need only
+    # SHARE UPDATE EXCLUSIVE; every ENABLE/DISABLE TRIGGER form blocks writes only
+    "set_column_options": SUE, "drop_cluster": SUE, "set_compression": AE, "enable_rule": AE,
+    "disable_rule": AE,
 }
+# reloptions.c: every table option takes SHARE UPDATE EXCLUSIVE except these (AlterTableGetRelOptionsLockLevel)
+_AE_RELOPTIONS = {"user_catalog_table", "security_barrier", "security_invoker", "check_option"}
 _LOCK_STMT_MODES = {1: AS, 2: RS, 3: RE, 4: SUE, 5: SHARE, 6: SRE, 7: EX, 8: AE}
 
 
@@ -54,6 +60,11 @@ class KnownState:
         self.children: dict[str, set[str]] = {}  # referenced table -> tables with FKs to it
         self.fks: list[tuple[str, list[str], str, list[str] | None]] = []  # child, cols, parent, parent cols
         self.pks: dict[str, list[str]] = {}
+        self.uniques: dict[str, list[list[str]]] = {}
+
+    def keys(self, table: str) -> list[list[str]]:
+        """The primary key and unique column sets of ``table`` known so far."""
+        return ([self.pks[table]] if self.pks.get(table) else []) + self.uniques.get(table, [])
 
     def fk_partners(self, table: str, column: str) -> set[str]:
         """Tables whose foreign keys involve ``table.column`` (either side)."""
@@ -78,11 +89,18 @@ class KnownState:
         table = st.table or ""
         if st.kind == "create_index" and st.detail.get("index"):
             self.index_table[str(st.detail["index"]).lower()] = table
+            if st.detail.get("unique") and st.detail.get("columns"):
+                self.uniques.setdefault(table, []).append(list(st.detail["columns"]))
         if st.kind == "create_table":
             self.index_table[f"{table}_pkey"] = table
             for a in st.actions:
                 if a.constraint == "primary":
                     self.pks[table] = a.extra.get("columns") or ([a.column] if a.column else [])
+                elif a.constraint == "unique":
+                    self.uniques.setdefault(table, []).append(a.extra.get("columns") or [a.column or ""])
+                if not a.not_valid:
+                    for col in a.extra.get("not_null_cols") or ():
+                        self.not_null_checks.setdefault(table, set()).add(col)
                 if a.ref_table:
                     cols = a.extra.get("columns") or [a.column]
                     self._fk(table, a.ref_table, a.constraint_name, cols[0] if cols else None,
@@ -100,13 +118,19 @@ class KnownState:
                 self.types[(table, a.column)] = (a.type_name, a.typmods)
             if a.kind == "alter_type" and a.column and a.type_name:
                 self.types[(table, a.column)] = (a.type_name, a.typmods)
-            if a.kind == "add_constraint" and a.constraint == "check":
-                col = _not_null_check_column(a.extra.get("expr", ""))
-                if col and not a.not_valid:
-                    self.not_null_checks.setdefault(table, set()).add(col)
-                elif col and a.constraint_name:
-                    self.not_null_checks.setdefault(table + "#pending", set()).add(
-                        f"{a.constraint_name}={col}")
+            if st.kind == "alter_table" and a.kind in ("add_constraint", "add_column"):
+                for col in a.extra.get("not_null_cols") or ():
+                    if not a.not_valid:
+                        self.not_null_checks.setdefault(table, set()).add(col)
+                    elif a.constraint_name:
+                        self.not_null_checks.setdefault(table + "#pending", set()).add(
+                            f"{a.constraint_name}={col}")
+            if st.kind == "alter_table" and a.kind == "add_constraint" and a.constraint in ("primary", "unique") \
+                    and a.extra.get("columns"):
+                if a.constraint == "primary":
+                    self.pks[table] = list(a.extra["columns"])
+                else:
+                    self.uniques.setdefault(table, []).append(list(a.extra["columns"]))
             if a.kind == "add_constraint" and a.constraint == "foreign" and a.constraint_name and a.ref_table:
                 pass
             if a.kind == "validate_constraint" and a.constraint_name:
@@ -114,13 +138,6 @@ class KnownState:
                     name, col = entry.split("=", 1)
                     if name == a.constraint_name:
                         self.not_null_checks.setdefault(table, set()).add(col)
-
-
-def _not_null_check_column(expr: str) -> str | None:
-    import re
-
-    m = re.fullmatch(r'\(?\s*"?(\w+)"?\s+is\s+not\s+null\s*\)?', expr.strip(), re.IGNORECASE)
-    return m.group(1).lower() if m else None
 
 
 def pg_locks(st: Stmt, major: int, known: KnownState | None = None) -> None:
@@ -144,7 +161,9 @@ def pg_locks(st: Stmt, major: int, known: KnownState | None = None) -> None:
     elif k == "create_index":
         lock(t, SUE if st.concurrent else SHARE,
              why="CONCURRENTLY allows writes" if st.concurrent else "a plain index build blocks writes")
-        st.scan = True
+        st.scan = not st.detail.get("only")  # ON ONLY a partitioned table: a catalog entry, no build
+        if st.detail.get("index") and not st.concurrent:
+            lock(str(st.detail["index"]).lower(), AE, "index", why="the index being created")
     elif k == "drop_index":
         mode = SUE if st.concurrent else AE
         for obj in st.detail.get("objects", []):
@@ -155,14 +174,28 @@ def pg_locks(st: Stmt, major: int, known: KnownState | None = None) -> None:
         st.table = known.index_table.get(t, None)
     elif k == "reindex":
         obj = st.detail.get("object")
+        table_of = known.index_table.get(t) if obj == "index" else None
         if obj in ("index", "table"):
             if st.concurrent:
                 lock(t, SUE, "index" if obj == "index" else "table")
+                if table_of:
+                    lock(table_of, SUE, why="the index's table: writes continue")
             elif obj == "index":
-                lock(t, AE, "index", why="the index is rebuilt; its table gets SHARE (not modelled by name)")
+                lock(t, AE, "index", why="the index is rebuilt")
+                if table_of:
+                    lock(table_of, SHARE, why="the index's table: writes wait for the rebuild")
             else:
                 lock(t, SHARE, why="REINDEX blocks writes, not reads, of the table")
         st.scan = True
+    elif k == "alter_other" and st.detail.get("objtype") == "index" and any(
+            a.kind == "attach_partition" for a in st.actions):
+        # ATTACH PARTITION of an index: the partition's index exclusively, both tables for reading
+        part = next(a.extra.get("partition") or "" for a in st.actions if a.kind == "attach_partition")
+        lock(t, SUE, "index")
+        lock(part, AE, "index", why="the attached index (a catalog update)")
+        for idx in (part, t):
+            if idx in known.index_table:
+                lock(known.index_table[idx], AS, why="the index's table")
     elif k in ("alter_table", "alter_other"):
         _alter_table(st, major, known, lock)
     elif k in ("rename_column", "rename_table", "rename_constraint"):
@@ -201,7 +234,13 @@ def pg_locks(st: Stmt, major: int, known: KnownState | None = None) -> None:
         lock(t, _LOCK_STMT_MODES.get(int(st.detail.get("mode", 8)), AE))
     elif k in ("update", "delete", "insert", "merge"):
         lock(t, RE)
-        st.scan = k in ("update", "delete", "merge")
+        pinned = set(st.detail.get("pinned") or ())
+        keys = known.keys(t)
+        # a WHERE pinning a whole key to constants touches at most a few rows; with no schema
+        # context for the table, "id" is taken as its key
+        if pinned and (any(set(k_) <= pinned for k_ in keys) or (not keys and "id" in pinned)):
+            st.detail["point"] = True
+        st.scan = k in ("update", "delete", "merge") and not st.detail.get("point")
     elif k == "create_trigger":
         lock(t, SRE)
     elif k == "drop_trigger":
@@ -290,6 +329,8 @@ def _alter_lock(a: Action, major: int) -> str:
         return SUE if a.concurrent else AE
     if a.kind == "detach_partition_finalize":
         return SUE
+    if a.kind == "set_reloptions" and _AE_RELOPTIONS & set(a.extra.get("options") or ()):
+        return AE
     return _ALTER_LOCK.get(a.kind, AE)
 
 

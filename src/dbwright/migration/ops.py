@@ -382,6 +382,41 @@ class CreateIndex(Op):
 
 
 @dataclass
+class CreatePartitionedIndex(CreateIndex):
+    """An index on an existing partitioned table, online. PostgreSQL refuses CREATE INDEX
+    CONCURRENTLY on a partitioned table, so: the parent's index ON ONLY (catalog only, INVALID),
+    each partition's index CONCURRENTLY, then ATTACH PARTITION each — the parent's index becomes
+    valid when every partition has attached its own (CREATE INDEX, "Building Indexes Concurrently")."""
+
+    # (partition key, its index name, its CREATE INDEX definition, its own parts if it is partitioned)
+    parts: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def sql(self, engine: str = "postgresql") -> list[str]:
+        out = [re.sub(r"^CREATE (UNIQUE )?INDEX ", lambda m: f"CREATE {m.group(1) or ''}INDEX IF NOT EXISTS ",
+                      self.definition.strip(), count=1)]
+        for _part, _iname, idef in self.parts:
+            if " ON ONLY " in idef:  # a sub-partitioned partition: its parts were listed before it
+                out.append(re.sub(r"^CREATE (UNIQUE )?INDEX ", lambda m: f"CREATE {m.group(1) or ''}INDEX IF NOT "
+                                  "EXISTS ", idef.strip(), count=1))
+            else:
+                out.append(re.sub(r"^CREATE (UNIQUE )?INDEX ", lambda m: f"CREATE {m.group(1) or ''}INDEX "
+                                  "CONCURRENTLY IF NOT EXISTS ", idef.strip(), count=1))
+        for part, iname, _idef in self.parts:
+            parent = self.parent_of.get(iname, qname(self.schema, self.name))
+            out.append(f"ALTER INDEX {parent} ATTACH PARTITION {qname(part.split('.', 1)[0], iname)}")
+        return out
+
+    parent_of: dict[str, str] = field(default_factory=dict)  # part index -> its parent index (qualified)
+
+    def reverse(self) -> Op | None:
+        return DropIndex(self.name, self.table, self.definition, False, self.schema)
+
+    def describe(self) -> str:
+        return (f"build index {self.name} on partitioned {self.table}: ON ONLY, then each of "
+                f"{len(self.parts)} partitions CONCURRENTLY and ATTACH")
+
+
+@dataclass
 class DropIndex(Op):
     name: str
     table: str
@@ -423,6 +458,9 @@ class Backfill(Op):
         sets = ", ".join(f"{quote(c)} = {e}" for c, e in self.assignments.items())
         pend = f" AND ({self.where_pending})" if self.where_pending else ""
         t, pk = qname(self.schema, self.table), quote(self.pk)
+        if not self.pk:  # no integer key to range over: the next batch is the next pending rows
+            return (f"UPDATE {t} SET {sets} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {t} WHERE "
+                    f"{self.where_pending or 'true'} LIMIT %(batch)s))")
         return (f"UPDATE {t} SET {sets} WHERE {pk} > %(last)s AND {pk} <= %(last)s + %(batch)s{pend}")
 
     def sql(self, engine: str = "postgresql") -> list[str]:

@@ -15,6 +15,26 @@ def backfill_block(step: Step, throttle_s: float = 0.05, max_lag_s: int = 10) ->
     name = f"{bf.table}:{','.join(bf.assignments)}"
     t = bf.table if not bf.schema else f"{bf.schema}.{bf.table}"
     update = bf.batch_sql().replace("%(last)s", "v_last").replace("%(batch)s", str(bf.batch_size))
+    if not bf.pk:  # batches of pending rows until none is left (the pending predicate makes it resumable)
+        return [f"""DO $backfill$
+DECLARE
+  v_rows bigint;
+  v_lag double precision;
+BEGIN
+  LOOP
+    {update};
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    COMMIT;
+    EXIT WHEN v_rows = 0;
+    LOOP
+      SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) INTO v_lag FROM pg_stat_replication;
+      EXIT WHEN v_lag <= {max_lag_s};
+      PERFORM pg_sleep(1);
+    END LOOP;
+    PERFORM pg_sleep({throttle_s});  -- throttle
+  END LOOP;
+END
+$backfill$"""]
     return ["CREATE TABLE IF NOT EXISTS dbwright_backfill_progress (name text PRIMARY KEY, last_key bigint NOT NULL, "
             "updated_at timestamptz NOT NULL DEFAULT now())", f"""DO $backfill$
 DECLARE

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from dbwright.migration.facts import Action, Script, Stmt
+from dbwright.migration.parse_values import not_null_columns, option_on, pinned_columns
 
 # Functions whose value is fixed for the statement (STABLE/IMMUTABLE): a default using only these
 # is evaluated once, so PostgreSQL ≥ 11 stores it in the catalog instead of rewriting the table.
@@ -244,6 +245,7 @@ def _column_action(kind: str, cd: Any) -> Action:
         elif ct == enums.ConstrType.CONSTR_CHECK:
             act.constraint = act.constraint or "check"
             act.not_valid = bool(c.skip_validation)
+            act.extra["not_null_cols"] = not_null_columns(c.raw_expr)
     if cd.raw_default is not None and kind == "alter_type":
         act.using_expr = _deparse(cd.raw_default)
     return act
@@ -264,6 +266,7 @@ def _constraint_action(c: Any) -> Action:
         act.extra["ref_columns"] = [s.sval.lower() for s in c.pk_attrs or ()]
     if c.contype == enums.ConstrType.CONSTR_CHECK and c.raw_expr is not None:
         act.extra["expr"] = _deparse(c.raw_expr)
+        act.extra["not_null_cols"] = not_null_columns(c.raw_expr)
     if c.keys:
         act.extra["columns"] = [s.sval.lower() for s in c.keys]
     return act
@@ -283,6 +286,14 @@ _AT_KINDS = {
     "replica_identity", "AT_AddInherit": "add_inherit", "AT_DropInherit": "drop_inherit",
     "AT_SetStorage": "set_storage", "AT_ChangeOwner": "change_owner", "AT_DropExpression": "drop_expression",
     "AT_SetAccessMethod": "set_access_method", "AT_AlterConstraint": "alter_constraint",
+    "AT_ResetRelOptions": "set_reloptions", "AT_ReplaceRelOptions": "set_reloptions",
+    "AT_SetOptions": "set_column_options", "AT_ResetOptions": "set_column_options",
+    "AT_DropCluster": "drop_cluster", "AT_EnableAlwaysTrig": "enable_trigger",
+    "AT_EnableReplicaTrig": "enable_trigger", "AT_EnableTrigAll": "enable_trigger",
+    "AT_EnableTrigUser": "enable_trigger", "AT_DisableTrigAll": "disable_trigger",
+    "AT_DisableTrigUser": "disable_trigger", "AT_SetCompression": "set_compression",
+    "AT_EnableRule": "enable_rule", "AT_EnableAlwaysRule": "enable_rule", "AT_EnableReplicaRule": "enable_rule",
+    "AT_DisableRule": "disable_rule",
 }
 
 
@@ -322,9 +333,12 @@ def _classify_pg(st: Stmt, node: Any) -> None:
         st.table, st.schema = _rv(node.relation)
         st.concurrent = bool(node.concurrent)
         st.missing_ok = bool(node.if_not_exists)
+        st.detail["only"] = node.relation.inh is False
         st.names.append(node.idxname or "")
         st.detail.update(unique=bool(node.unique), primary=bool(node.primary), index=node.idxname,
                          method=node.accessMethod)
+        if node.whereClause is None and all(p.name for p in node.indexParams or ()):
+            st.detail["columns"] = [str(p.name).lower() for p in node.indexParams or ()]
     elif isinstance(node, ast.DropStmt):
         kinds = {enums.ObjectType.OBJECT_INDEX: "drop_index", enums.ObjectType.OBJECT_TABLE: "drop_table",
                  enums.ObjectType.OBJECT_TYPE: "drop_type", enums.ObjectType.OBJECT_VIEW: "drop_view",
@@ -350,13 +364,14 @@ def _classify_pg(st: Stmt, node: Any) -> None:
     elif isinstance(node, ast.ReindexStmt):
         st.kind = "reindex"
         st.detail["object"] = enums.ReindexObjectType(node.kind).name.removeprefix("REINDEX_OBJECT_").lower()
-        st.concurrent = any(p.defname == "concurrently" for p in node.params or ())
+        st.concurrent = option_on(node.params, "concurrently")
         if node.relation is not None:
             st.table, st.schema = _rv(node.relation)
         else:
             st.table = (node.name or "").lower() or None
     elif isinstance(node, ast.AlterTableStmt):
         st.kind = "alter_table" if node.objtype == enums.ObjectType.OBJECT_TABLE else "alter_other"
+        st.detail["objtype"] = enums.ObjectType(node.objtype).name.removeprefix("OBJECT_").lower()
         st.table, st.schema = _rv(node.relation)
         st.missing_ok = bool(node.missing_ok)
         for cmd in node.cmds or ():
@@ -403,12 +418,12 @@ def _classify_pg(st: Stmt, node: Any) -> None:
                    "MergeStmt": "merge"}[name]
         st.table, st.schema = _rv(node.relation)
         st.detail["where"] = getattr(node, "whereClause", None) is not None
+        st.detail["pinned"] = sorted(pinned_columns(node.whereClause)) if st.detail["where"] else []
         st.detail["has_limit_keyset"] = _has_keyset(node)
     elif isinstance(node, ast.SelectStmt):
         st.kind = "select_into" if node.intoClause is not None else "select"
     elif isinstance(node, ast.VacuumStmt):
-        opts = {o.defname: o.arg for o in node.options or ()}
-        full = "full" in opts and _truthy(opts["full"])
+        full = option_on(node.options, "full")
         st.kind = ("vacuum_full" if full else "vacuum") if node.is_vacuumcmd else "analyze"
         rels = [_rv(r.relation)[0] for r in node.rels or ()]
         st.table = rels[0] if rels else None
@@ -472,15 +487,6 @@ def _classify_pg(st: Stmt, node: Any) -> None:
     st.detail.setdefault("node_type", name)
 
 
-def _truthy(arg: Any) -> bool:
-    if arg is None:
-        return True
-    val = getattr(arg, "sval", None) or getattr(arg, "ival", None) or getattr(arg, "boolval", None)
-    if hasattr(arg, "boolval"):
-        return bool(arg.boolval.boolval if hasattr(arg.boolval, "boolval") else arg.boolval)
-    return str(val).lower() not in ("false", "off", "0")
-
-
 def _has_keyset(node: Any) -> bool:
     text = _deparse(node).lower()
     return " limit " in text or " between " in text or ("where" in text and ("<" in text or ">" in text))
@@ -521,6 +527,8 @@ def _alter_cmd(cmd: Any, st: Stmt) -> Action:
             act.kind = "drop_default"
     if kind in ("validate_constraint", "drop_constraint"):
         act.constraint_name = cmd.name
+    if kind == "set_reloptions":
+        act.extra["options"] = [str(d.defname).lower() for d in cmd.def_ or ()]
     if kind == "add_identity":
         act.identity = True
     if isinstance(cmd.def_, ast.Constraint) and kind != "add_constraint":
@@ -546,6 +554,10 @@ def _session_state(script: Script) -> None:
         elif st.kind in ("commit", "rollback"):
             if not in_tx:
                 script.tx_problems.append((st.line, "nesting", f"{st.kind.upper()} with no open transaction"))
+            elif script.assume_in_transaction and not explicit:
+                script.tx_problems.append((st.line, "nesting",
+                                           f"{st.kind.upper()} ends the transaction the runner opened: what "
+                                           "follows runs outside it and is not undone when the file fails"))
             in_tx, explicit = False, False
         st.in_transaction = in_tx
         st.explicit_transaction = explicit

@@ -142,6 +142,9 @@ class Planner:
                          batch_size=batch_size)
         self.handled: set[int] = set()
         self.swaps: dict[tuple[str, str], str] = {}  # (table, column) -> shadow column
+        self.swapped: set[tuple[str, str, str]] = set()  # (schema, table, column) changing type by a swap
+        self.swap_views: list[str] = []  # views over swapped columns: re-created inside the swap
+        self.swap_steps: list[Step] = []
 
     def add(self, step: Step) -> Step:
         self.plan.steps.append(step)
@@ -160,10 +163,26 @@ class Planner:
             if isinstance(op, o.RenameColumn) and self.table(op.table, op.schema):
                 self.rename_column(op)
                 self.handled.add(i)
+        from dbwright.migration.locks import type_change_rewrites
+
+        for op in ops:  # a column swapped to a new type gets its target default in the swap
+            if isinstance(op, o.AlterColumnType) and self.table(op.table, op.schema) is not None and \
+                    type_change_rewrites(_split_type(op.old_type), _split_type(op.new_type)):
+                self.swapped.add((op.schema or "public", op.table, op.column))
+                self.swap_views += [d.name for d in self.old.dependents(f"{op.schema or 'public'}.{op.table}",
+                                                                        op.column) if d.kind == "view"]
         for i, op in enumerate(ops):
             if i in self.handled:
                 continue
+            if isinstance(op, o.SetDefault) and (op.schema or "public", op.table, op.column) in self.swapped:
+                continue
+            if isinstance(op, o.RawSQL) and any(op.note in (f"drop view {k}", f"create view {k}")
+                                                for k in self.swap_views):
+                continue  # the swap transaction re-creates these views on the new column
             self.place(op)
+        from dbwright.migration.plan_swap import recreate_views
+
+        recreate_views(self)
         self._order()
         return self.plan
 
@@ -304,11 +323,12 @@ class Planner:
 
     def backfill(self, t: Table, assignments: dict[str, str], pending: str) -> None:
         pk = t.pk_columns()
-        if len(pk) != 1:
-            self.plan.prompts.append(f"{t.name}: no single-column primary key to batch the backfill by; "
-                                     "the backfill runs as one UPDATE per statement_timeout window")
-            pk = pk[:1] or [next(iter(t.columns))]
-        bf = o.Backfill(t.name, pk[0], assignments, pending, self.batch, None if t.schema == "public" else t.schema)
+        integer = len(pk) == 1 and _split_type(t.columns[pk[0]].type)[0] in ("int2", "int4", "int8")
+        if not integer:
+            self.plan.prompts.append(f"{t.name}: no single integer primary key to range over; the backfill "
+                                     f"takes the next {self.batch} pending rows per batch (by ctid) until none is left")
+        bf = o.Backfill(t.name, pk[0] if integer else "", assignments, pending, self.batch,
+                        None if t.schema == "public" else t.schema)
         cols = ", ".join(assignments)
         self.add(Step("backfill", f"backfill {t.name}.{cols} in keyset batches of {self.batch}", bf.sql(),
                       transactional=False, statement_timeout="30s per batch",
@@ -370,135 +390,9 @@ class Planner:
                       lossy=False, note="values survive in the new column; the rollback copies them back"))
 
     def swap_type(self, op: o.AlterColumnType) -> None:
-        t = self.table(op.table, op.schema)
-        assert t is not None
-        col = t.columns[op.column]
-        tmp = f"{op.column}_new"
-        tq, cq, tmpq = _t(t), _q(op.column), _q(tmp)
-        self.swaps[(t.name, op.column)] = tmp
-        self.add(_step_for_op(o.AddColumn(op.table, tmp, op.new_type, True, None, op.schema), "expand",
-                              note=f"shadow column for {op.column} {op.old_type} → {op.new_type}"))
-        self._sync_trigger(t, f"{op.column}_type", f"  NEW.{tmpq} := NEW.{cq}::{op.new_type};")
-        self.backfill(t, {tmp: f"{cq}::{op.new_type}"}, f"{tmpq} IS DISTINCT FROM {cq}::{op.new_type}")
-        pk = t.pk_columns()
-        pk_con = next((c for c in t.constraints.values() if c.kind == "p"), None)
-        is_pk = pk == [op.column] and pk_con is not None
-        idx_renames: list[tuple[str, str]] = []
-        if is_pk and pk_con is not None:
-            new_idx = f"{pk_con.name}_new"[:63]
-            self.add(_long_step(_step_for_op(o.CreateIndex(
-                new_idx, t.name, f"CREATE UNIQUE INDEX {_q(new_idx)} ON {tq} USING btree ({tmpq})", True,
-                op.schema), "backfill")))
-        for iname, idef in t.indexes.items():
-            if op.column in _index_columns(idef):
-                nn = f"{iname}_new"[:63]
-                ndef = re.sub(rf"\b{re.escape(op.column)}\b", tmp, idef.replace(iname, nn, 1))
-                self.add(_long_step(_step_for_op(o.CreateIndex(nn, t.name, ndef, True, op.schema), "backfill")))
-                idx_renames.append((nn, iname))
-        for c in t.constraints.values():
-            if c.kind == "u" and re.fullmatch(rf"UNIQUE \({re.escape(op.column)}\)", c.definition):
-                nn = f"{c.name}_new"[:63]
-                self.add(_long_step(_step_for_op(o.CreateIndex(
-                    nn, t.name, f"CREATE UNIQUE INDEX {_q(nn)} ON {tq} USING btree ({tmpq})", True, op.schema),
-                    "backfill")))
-        check = f"{t.name}_{tmp}_not_null"[:63]
-        if col.not_null and self.major >= 12:
-            self.add(Step("backfill", f"prove {t.name}.{tmp} has no NULLs: CHECK NOT VALID (catalog update)",
-                          [f"ALTER TABLE {tq} ADD CONSTRAINT {_q(check)} CHECK ({tmpq} IS NOT NULL) NOT VALID"],
-                          rollback=[f"ALTER TABLE {tq} DROP CONSTRAINT IF EXISTS {_q(check)}"]))
-            self.add(_long_step(Step("backfill", f"validate {check} (reads and writes continue)",
-                                     [f"ALTER TABLE {tq} VALIDATE CONSTRAINT {_q(check)}"])))
-        # foreign keys elsewhere that reference this column through the primary key
-        refs = []
-        if is_pk:
-            for other in self.old.tables.values():
-                for c in other.constraints.values():
-                    if c.kind == "f" and re.search(rf"REFERENCES {re.escape(t.name)}\({re.escape(op.column)}\)",
-                                                   c.definition):
-                        refs.append((other, c))
-        fn = f"{t.name}_{op.column}_type_sync"[:63]
-        old_name = f"{op.column}_old"
-        # referencing tables first: their writers lock them before the referenced table (FK checks),
-        # so taking the locks in the same order cannot deadlock with them
-        lock_list = ", ".join([*dict.fromkeys(_t(other) for other, _c in refs), tq])
-        sw: list[str] = [f"LOCK TABLE {lock_list} IN ACCESS EXCLUSIVE MODE"]
-        rb: list[str] = []
-        for other, c in refs:
-            sw.append(f"ALTER TABLE {_t(other)} DROP CONSTRAINT {_q(c.name)}")
-        if col.not_null:
-            sw.append(f"ALTER TABLE {tq} ALTER COLUMN {tmpq} SET NOT NULL")
-        if is_pk and pk_con is not None:
-            sw.append(f"ALTER TABLE {tq} DROP CONSTRAINT {_q(pk_con.name)}")
-        if col.default and "nextval" in col.default:
-            sw.append(f"ALTER TABLE {tq} ALTER COLUMN {cq} DROP DEFAULT")
-        sw += [f"DROP TRIGGER {_q(fn)} ON {tq}",
-               f"ALTER TABLE {tq} RENAME COLUMN {cq} TO {_q(old_name)}",
-               f"ALTER TABLE {tq} RENAME COLUMN {tmpq} TO {cq}"]
-        if col.not_null:
-            sw.append(f"ALTER TABLE {tq} ALTER COLUMN {_q(old_name)} DROP NOT NULL")
-        if is_pk and pk_con is not None:
-            sw.append(f"ALTER TABLE {tq} ADD CONSTRAINT {_q(pk_con.name)} PRIMARY KEY USING INDEX "
-                      f"{_q(pk_con.name + '_new')}")
-        for nn, iname in idx_renames:
-            sw.append(f"ALTER INDEX {_q(iname)} RENAME TO {_q(iname + '_old')}")
-            sw.append(f"ALTER INDEX {_q(nn)} RENAME TO {_q(iname)}")
-        if col.default:
-            sw.append(f"ALTER TABLE {tq} ALTER COLUMN {cq} SET DEFAULT {col.default}")
-            m = re.search(r"nextval\('([^']+)'", col.default)
-            if m:
-                sw.append(f"ALTER SEQUENCE {m.group(1)} OWNED BY {tq}.{cq}")
-        if col.not_null and self.major >= 12:
-            sw.append(f"ALTER TABLE {tq} DROP CONSTRAINT IF EXISTS {_q(check)}")
-        for other, c in refs:
-            sw.append(f"ALTER TABLE {_t(other)} ADD CONSTRAINT {_q(c.name)} {c.definition} NOT VALID")
-        rb = [f"LOCK TABLE {lock_list} IN ACCESS EXCLUSIVE MODE"]
-        for other, c in refs:
-            rb.append(f"ALTER TABLE {_t(other)} DROP CONSTRAINT IF EXISTS {_q(c.name)}")
-        if is_pk and pk_con is not None:
-            rb.append(f"ALTER TABLE {tq} DROP CONSTRAINT {_q(pk_con.name)}")
-        rb += [f"ALTER TABLE {tq} RENAME COLUMN {cq} TO {tmpq}", f"ALTER TABLE {tq} RENAME COLUMN {_q(old_name)} TO {cq}"]
-        if col.not_null:
-            rb += [f"UPDATE {tq} SET {cq} = {tmpq}::{op.old_type} WHERE {cq} IS NULL",
-                   f"ALTER TABLE {tq} ALTER COLUMN {cq} SET NOT NULL"]
-        if col.default:
-            rb.append(f"ALTER TABLE {tq} ALTER COLUMN {tmpq} DROP DEFAULT")
-            rb.append(f"ALTER TABLE {tq} ALTER COLUMN {cq} SET DEFAULT {col.default}")
-            m2 = re.search(r"nextval\('([^']+)'", col.default)
-            if m2:
-                rb.append(f"ALTER SEQUENCE {m2.group(1)} OWNED BY {tq}.{cq}")
-        if is_pk and pk_con is not None:
-            rb.append(f"ALTER TABLE {tq} ADD CONSTRAINT {_q(pk_con.name)} PRIMARY KEY ({cq})")
-            rb.append(f"CREATE UNIQUE INDEX IF NOT EXISTS {_q(pk_con.name + '_new')} ON {tq} ({tmpq})")
-        for other, c in refs:
-            rb.append(f"ALTER TABLE {_t(other)} ADD CONSTRAINT {_q(c.name)} {c.definition} NOT VALID")
-        rb.append(f"CREATE TRIGGER {_q(fn)} BEFORE INSERT OR UPDATE ON {tq} FOR EACH ROW EXECUTE FUNCTION {_q(fn)}()")
-        for other, c in refs:
-            rb.append(f"ALTER TABLE {_t(other)} VALIDATE CONSTRAINT {_q(c.name)}")
-        rb.append(f"UPDATE {tq} SET {tmpq} = {cq}::{op.new_type} WHERE {tmpq} IS NULL")
-        self.add(Step("switch", f"swap {t.name}.{op.column} to {op.new_type} in one short transaction "
-                                "(catalog updates only)", sw, rollback=rb, lock_timeout="1s",
-                      statement_timeout="5s", rollback_note="the rollback rebuilds the old primary key "
-                      "index under ACCESS EXCLUSIVE and re-checks NOT NULL by scanning (acceptable only in an "
-                      "emergency); rows inserted after the switch keep their ids if they fit the old type",
-                      prechecks=[f"SELECT count(*) FROM {tq} WHERE {tmpq} IS DISTINCT FROM {cq}::{op.new_type}"
-                                 "  -- expect 0 (backfill complete)",
-                                 "SELECT pid, now() - xact_start FROM pg_stat_activity WHERE xact_start < now() - "
-                                 "interval '30 seconds' AND pid <> pg_backend_pid()  -- long transactions would "
-                                 "make the lock wait; expect none"],
-                      verify=[f"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
-                              f"{o.literal(t.name)}::regclass AND attname = {o.literal(op.column)}  -- expect {op.new_type}"],
-                      note="old code keeps working: same column name, wider type"))
-        for other, c in refs:
-            self.add(_long_step(Step("switch", f"re-validate {other.name}.{c.name} (SHARE UPDATE EXCLUSIVE)",
-                                     [f"ALTER TABLE {_t(other)} VALIDATE CONSTRAINT {_q(c.name)}"])))
-        self.add(Step("contract", f"drop the old {op.old_type} column {t.name}.{old_name}",
-                      [f"ALTER TABLE {tq} DROP COLUMN IF EXISTS {_q(old_name)}",
-                       f"DROP FUNCTION IF EXISTS {_q(fn)}()"]
-                      + [f"DROP INDEX CONCURRENTLY IF EXISTS {_q(iname + '_old')}" for _, iname in idx_renames],
-                      transactional=not idx_renames, lossy=True,
-                      rollback=[f"ALTER TABLE {tq} ADD COLUMN IF NOT EXISTS {_q(old_name)} {op.old_type}"],
-                      note="lossy rollback: the old column comes back empty (values fit only while they are "
-                           "in the old range)"))
+        from dbwright.migration.plan_swap import swap_type
+
+        swap_type(self, op)
 
     def _order(self) -> None:
         if any(s.backfill is not None for s in self.plan.steps):

@@ -106,6 +106,7 @@ def measure_concurrently(cluster: Any, template: str, sql: str, hold_table: str,
         with cluster.connect(scratch, autocommit=False) as holder, cluster.connect(scratch) as runner, \
                 cluster.connect(scratch) as probe:
             names = {r[0]: (r[1], r[2]) for r in probe.execute(_RELS).fetchall()}
+            before = {(r[0], r[1]): r[2] for r in probe.execute(_FILENODES).fetchall()}
             holder.execute(f"lock table {hold_table} in share update exclusive mode")
             pid = runner.execute("select pg_backend_pid()").fetchone()[0]
             errors: list[str] = []
@@ -130,6 +131,12 @@ def measure_concurrently(cluster: Any, template: str, sql: str, hold_table: str,
             th.join(timeout=30)
             if errors:
                 result.error = errors[0]
+            # the statement ran for real on the scratch copy: a new relfilenode is a rewrite
+            after = {(r[0], r[1]): r[2] for r in probe.execute(_FILENODES).fetchall()}
+            for (name, kind), node in before.items():
+                new = after.get((name, kind))
+                if new is not None and new != node:
+                    (result.rewritten if kind in ("r", "m") else result.indexes_rebuilt).append(name)
     finally:
         with contextlib.suppress(Exception):
             cluster.execute(f"drop database if exists {scratch} with (force)")

@@ -171,7 +171,7 @@ class Workload:
 
     def __init__(self, cluster: Any, database: str, schema: Schema, threads: int = 2, name: str = "old"):
         self.cluster, self.database, self.name = cluster, database, name
-        self.tables = [t for t in _table_order(schema) if len(t.pk_columns()) == 1]
+        self.tables = [t for t in _table_order(schema) if t.pk_columns()]
         self.schema = schema
         self.stop_event = threading.Event()
         self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
@@ -182,9 +182,16 @@ class Workload:
         self._lock = threading.Lock()
 
     def _statements(self, t: Table, max_id: int) -> list[str]:
-        pk = t.pk_columns()[0]
         key = random.randint(1, max(max_id, 1))
         q = f'"{t.schema}"."{t.name}"'
+        pks = t.pk_columns()
+        if len(pks) > 1:  # a composite key: one existing row's key, read and rewritten in place
+            cols = ", ".join(f'"{c}"' for c in pks)
+            where = f"({cols}) = (SELECT {cols} FROM {q} OFFSET {key % 200} LIMIT 1)"
+            other = [c for c in t.columns.values() if c.name not in pks and not c.generated and not c.identity]
+            return [f"SELECT * FROM {q} WHERE {where}"] + (
+                [f'UPDATE {q} SET "{other[0].name}" = "{other[0].name}" WHERE {where}'] if other else [])
+        pk = pks[0]
         out = [f'SELECT * FROM {q} WHERE "{pk}" = {key}']
         plain = [c for c in t.columns.values() if c.name != pk and not c.generated and not c.identity
                  and not any(k.kind in ("u", "p") and f"({c.name})" in k.definition for k in t.constraints.values())]
@@ -203,7 +210,7 @@ class Workload:
             with self._lock:
                 self.pids.append(conn.execute("select pg_backend_pid()").fetchone()[0])
             max_ids = {t.name: 1000 for t in self.tables}
-            while not self.stop_event.is_set():
+            while not self.stop_event.is_set() and self.tables:
                 t = random.choice(self.tables)
                 for sql in self._statements(t, max_ids[t.name]):
                     t0 = time.perf_counter()
@@ -349,7 +356,12 @@ def shape(schema: Schema) -> dict[str, Any]:
             "columns": {c.name: (c.type, c.not_null, c.default) for c in t.columns.values()},
             "constraints": {n: c.definition for n, c in t.constraints.items()},
             "indexes": {n: d for n, d in t.indexes.items()},
+            "triggers": {k: d for k, (tk, d) in schema.triggers.items() if tk == key and "_type_sync" not in k},
+            "policies": {k: d for k, (tk, d) in schema.policies.items() if tk == key},
+            "column_acl": {c.name: sorted(c.acl) for c in t.columns.values() if c.acl},
         }
+    for key, (kind, vdef, _oid) in schema.views.items():  # a view must read the same columns as the target's
+        out[f"view {key}"] = {"kind": kind, "definition": vdef}
     return out
 
 

@@ -19,7 +19,7 @@ class SetNotNullScan(Rule):
     """SET NOT NULL scans the whole table under ACCESS EXCLUSIVE.
 
     ## What it does
-    Flags `ALTER COLUMN … SET NOT NULL` unless a validated `CHECK (col IS NOT NULL)` exists (PostgreSQL ≥ 12 then skips the scan).
+    Flags `ALTER COLUMN … SET NOT NULL` unless a validated CHECK with `col IS NOT NULL` as a top-level AND term exists — in the script or in `--schema` (PostgreSQL ≥ 12 then skips the scan; `CHECK (col > 0)` does not prove it, as PostgreSQL itself reports).
 
     ## Why it matters
     PostgreSQL verifies every row while holding ACCESS EXCLUSIVE: no reads or writes until the scan ends.

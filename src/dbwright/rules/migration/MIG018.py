@@ -19,7 +19,7 @@ class BackfillUnsafe(Rule):
     """A data backfill runs unbatched or inside the DDL transaction.
 
     ## What it does
-    Flags `UPDATE`/`DELETE` on an existing table with no keyset bound or LIMIT, and any UPDATE/DELETE that shares a transaction with DDL holding a table lock stronger than ROW EXCLUSIVE.
+    Flags `UPDATE`/`DELETE` on an existing table with no keyset bound or LIMIT (a WHERE that pins a whole primary or unique key to constants — `id = 1`, `id IN (…)` — touches a few rows and passes; without schema context `id` is taken as the key), and any UPDATE/DELETE that shares a transaction with DDL holding a table lock stronger than ROW EXCLUSIVE.
 
     ## Why it matters
     One big UPDATE locks every row it touches until commit, bloats the table, floods WAL and replication; inside a DDL transaction it also keeps the DDL's exclusive lock for the whole backfill.
@@ -63,6 +63,6 @@ class BackfillUnsafe(Rule):
                 yield self.finding(f"{st.kind.upper()} of {st.table} shares a transaction with DDL: the DDL's "
                                    "lock is held for the whole backfill", loc(script, st),
                                    "commit the DDL first; backfill in its own batched transactions")
-            elif not st.detail.get("has_limit_keyset"):
+            elif not st.detail.get("has_limit_keyset") and not st.detail.get("point"):
                 yield self.finding(f"{st.kind.upper()} of {st.table} touches all rows in one statement",
                                    loc(script, st), "batch by primary-key ranges (keyset), commit per batch")

@@ -17,7 +17,7 @@ class TransactionNesting(Rule):
     """BEGIN/COMMIT that do not match the transaction the script runs in.
 
     ## What it does
-    Flags BEGIN inside an open (explicit or runner-provided) transaction and COMMIT/ROLLBACK with none open.
+    Flags BEGIN inside an open (explicit or runner-provided) transaction, COMMIT/ROLLBACK with none open, and — under `--assume-in-transaction` — a COMMIT/ROLLBACK that ends the runner's transaction.
 
     ## Why it matters
     PostgreSQL ignores a nested BEGIN with a warning, so the inner COMMIT commits the runner's transaction early and the rest runs outside it; a stray COMMIT breaks the runner's bookkeeping.

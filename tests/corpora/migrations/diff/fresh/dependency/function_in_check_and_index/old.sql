@@ -1,0 +1,1 @@
+CREATE TABLE handle (id int PRIMARY KEY, name text NOT NULL);

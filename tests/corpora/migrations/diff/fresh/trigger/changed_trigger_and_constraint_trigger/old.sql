@@ -1,0 +1,3 @@
+CREATE TABLE stock (id int PRIMARY KEY, qty int);
+CREATE FUNCTION stock_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER stock_guard BEFORE UPDATE ON stock FOR EACH ROW EXECUTE FUNCTION stock_guard();
