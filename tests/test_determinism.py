@@ -18,7 +18,8 @@ from dbwright import api
 from helpers_design import ROOT
 
 SPEC = ROOT / "tests" / "fixtures" / "specs" / "box-office.yaml"
-VARIES = {"timings.json", "verification.json", "DESIGN.md"}  # run records: durations per step
+VARIES = {"timings.json", "verification.json", "DESIGN.md",  # run records: durations per step
+          ".dbwright-manifest.json"}  # the run itself: command, time, hashes of the files above
 
 
 def _design(out: Path, seed: str) -> None:

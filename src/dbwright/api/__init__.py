@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from dbwright.api.blueprints import (
         list_blueprints as list_blueprints,
     )
+    from dbwright.api.blueprints import (
+        write_spec as write_spec,
+    )
     from dbwright.api.critique import (
         CritiqueReport as CritiqueReport,
     )
@@ -307,6 +310,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "validate": ("dbwright.api.design", "validate"),
     "write_dr_files": ("dbwright.api.dr", "write_dr_files"),
     "write_normalization": ("dbwright.api.normalize", "write_normalization"),
+    "write_spec": ("dbwright.api.blueprints", "write_spec"),
     "write_spec_fds": ("dbwright.api.normalize", "write_spec_fds"),
 }
 

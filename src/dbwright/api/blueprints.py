@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
+from dbwright.io import write_file
 from dbwright.model import DbwrightError
 
 # Shown first, in this order; any other blueprint file follows alphabetically.
@@ -44,4 +46,10 @@ def init_spec(blueprint: str = "saas-ecommerce") -> str:
     return available[blueprint].read_text(encoding="utf-8")
 
 
-__all__ = ["init_spec", "list_blueprints"]
+def write_spec(path: str | Path, blueprint: str = "saas-ecommerce", force: bool = False) -> Path:
+    """Write a starter spec to ``path``; never replaces an existing file without ``force``
+    (atomically, and never through a symlink, over a directory or a special file)."""
+    return write_file(path, init_spec(blueprint), force=force)
+
+
+__all__ = ["init_spec", "list_blueprints", "write_spec"]

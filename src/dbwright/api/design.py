@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dbwright.design import Design
+from dbwright.io import WriteResult, check_target
 from dbwright.model import Finding
 from dbwright.spec import LoadedSpec, Spec, SpecError, load_spec
 from dbwright.stages.context import DesignContext
@@ -34,6 +35,7 @@ class DesignResult:
     out_dir: Path | None = None
     files: list[Path] = field(default_factory=list)
     verification: dict[str, Any] | None = None
+    written: WriteResult | None = None  # what the write kept, replaced, left (files you added are kept)
 
     @property
     def has_errors(self) -> bool:
@@ -43,6 +45,8 @@ class DesignResult:
         data = self.design.to_dict()
         data["verification"] = self.verification
         data["files"] = [str(p) for p in self.files]
+        if self.written is not None:
+            data["kept"] = [k.__dict__ for k in self.written.kept]
         return data
 
 
@@ -109,7 +113,7 @@ def design(path: str | Path, out_dir: str | Path | None = None, options: DesignO
     assert loaded.spec is not None
     out = Path(out_dir) if out_dir else None
     if out is not None:
-        prepare_dir_check(out, force)
+        check_target(out, force)  # refuse before any work; write_tree checks again when it writes
     design_, ctx = design_context(loaded.spec, loaded, opts.stages)
     report = None
     if opts.verify:
@@ -124,8 +128,9 @@ def design(path: str | Path, out_dir: str | Path | None = None, options: DesignO
     if out is not None:
         erd_on = opts.erd if opts.erd is not None else bool(loaded.spec.outputs.get("erd"))
         areas = {n: e.subject_area for n, e in loaded.spec.entities.items()}
-        result.files = write_package(out, design_, ctx.options["metadata_by_dialect"], report, erd_on, areas,
-                                     str(path), force=force)
+        result.written = write_package(out, design_, ctx.options["metadata_by_dialect"], report, erd_on, areas,
+                                       str(path), force=force)
+        result.files = result.written.files
     return result
 
 
@@ -170,14 +175,6 @@ def run_design_drills(design_: Design, kinds: tuple[str, ...], options: dict[str
                 f"{r.get('rows_after_target', 0)} row(s) after the target", Location(path="dr"),
                 remediation=f"run `dbwright drill {kind} --keep` and read its logs"))
     section.data["drills"] = results
-
-
-def prepare_dir_check(out: Path, force: bool) -> None:
-    """Fail before any work when the output directory would be overwritten without --force."""
-    from dbwright.model import DbwrightError
-
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not force)):
-        raise DbwrightError(f"{out} is not empty; pass --force to replace its contents")
 
 
 def erd(path: str | Path) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from dbwright.inspect.relations import Relation, infer_relations
 from dbwright.inspect.source import read_database
 from dbwright.inspect.to_spec import build_spec
-from dbwright.model import DbwrightError, Finding, Location, Severity
+from dbwright.model import Finding, Location, Severity
 from dbwright.model.database import Database
 
 
@@ -137,25 +137,8 @@ def _db_dict(db: Database) -> dict[str, Any]:
 
 
 def write_files(out_dir: str | Path, files: dict[str, str], force: bool, command: str) -> tuple[Path, list[Path]]:
-    """Write a tree of files through the shared tree writer when it is installed (atomic, with a
-    manifest); otherwise refuse a non-empty directory without ``force`` and write file by file."""
-    try:
-        from dbwright.io.tree import write_tree
-    except ImportError:
-        write_tree = None
-    out = Path(out_dir)
-    if write_tree is not None:
-        res = write_tree(out, files, force=force, command=command)
-        target = Path(getattr(res, "target", out))
-        return target, [target / rel for rel in files]
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not force)):
-        raise DbwrightError(f"{out} is not empty; pass --force to replace its contents")
-    written = []
-    for rel, text in files.items():
-        p = out / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        tmp = p.with_name(p.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(p)
-        written.append(p)
-    return out, written
+    """Write a tree of files through the shared tree writer (manifest, safe --force, atomic swap)."""
+    from dbwright.io import write_tree
+
+    res = write_tree(Path(out_dir), files, force=force, command=command)
+    return res.out, [res.out / rel for rel in files]

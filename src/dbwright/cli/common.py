@@ -2,6 +2,11 @@
 
 Exit codes: 0 ok; 1 result produced but error-level findings; 2 bad input or usage;
 3 internal error (a bug — the message says how to get the traceback).
+
+Results go to stdout (``out``), diagnostics and progress to stderr (``console``). Both consoles
+interpret neither markup nor emoji codes: user text (a location, a fix, a column name) is printed
+verbatim. Colour is added with :func:`styled`, which builds a ``rich.text.Text`` and so never
+parses its arguments. Off a terminal nothing is wrapped (CI logs keep ``file:line:col`` whole).
 """
 
 from __future__ import annotations
@@ -16,14 +21,26 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from dbwright.engines.connect import as_connection_failure
 from dbwright.model import DbwrightError, Finding, Severity, SpecError
 from dbwright.model.secrets import redact
 
-console = Console(stderr=True, highlight=False)
-out = Console(highlight=False, soft_wrap=True)
+
+def _console(stream: Any, stderr: bool = False) -> Console:
+    # Off a terminal Rich would assume 80 columns and wrap; tables still need a width to lay out.
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 10_000
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=True, width=width)
+
+
+console = _console(sys.stderr, stderr=True)
+out = _console(sys.stdout)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line from plain strings and (text, style) pairs; no part is ever read as markup."""
+    return Text.assemble(*parts)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 # -1 --quiet (errors only), 0 default, 1 --verbose (rationale, progress lines, tracebacks of bugs)
@@ -38,12 +55,16 @@ def print_findings(findings: list[Finding]) -> None:
     for f in findings:
         if level < 0 and f.severity is not Severity.ERROR:
             continue
-        # user text (locations, messages, fixes) is escaped: never read as Rich markup
-        console.print(f"[{style[f.severity]}]{f.severity.value}[/] [bold]{f.code}[/] {escape(str(f.location))}: "
-                      + escape(f.message) + (f"\n    fix: {escape(f.remediation)}" if f.remediation else ""),
-                      markup=True, emoji=False)
+        console.print(styled((f.severity.value, style[f.severity]), " ", (f.code, "bold"),
+                             f" {f.location}: {f.message}" + (f"\n    fix: {f.remediation}" if f.remediation else "")))
         if level > 0 and f.rationale:
-            console.print(f"[dim]    why: {escape(f.rationale)}[/]", emoji=False)
+            console.print(styled((f"    why: {f.rationale}", "dim")))
+
+
+def print_write_notes(result: Any) -> None:
+    """What an output-tree write kept or left (a WriteResult); on stderr, one line each."""
+    for line in result.notes():
+        console.print(line, markup=False)
 
 
 def guarded(fn: F) -> F:
@@ -58,23 +79,23 @@ def guarded(fn: F) -> F:
         except SpecError as exc:
             print_findings(exc.findings)
             n = sum(1 for f in exc.findings if f.severity is Severity.ERROR)
-            console.print(f"[red]{n} error(s) in the spec[/]")
+            console.print(styled((f"{n} error(s) in the spec", "red")))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except DbwrightError as exc:
-            console.print("[red]error:[/] " + escape(redact(str(exc))))
+            console.print(styled(("error:", "red"), " " + redact(str(exc))))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except KeyboardInterrupt:
-            console.print("[yellow]interrupted: sandboxes stopped and removed[/]")
+            console.print(styled(("interrupted: sandboxes stopped and removed", "yellow")))
             raise typer.Exit(130) from None
         except Exception as exc:
             if os.environ.get("DBWRIGHT_DEBUG") or VERBOSITY["level"] > 0:
                 raise
             failed = as_connection_failure(exc)
             if failed is not None:  # a driver error that escaped a connect helper is still a user error
-                console.print("[red]error:[/] " + escape(str(failed)))
+                console.print(styled(("error:", "red"), " " + redact(str(failed))))
                 raise typer.Exit(EXIT_BAD_INPUT) from None
-            console.print(f"[red]internal error:[/] {type(exc).__name__}: " + escape(redact(str(exc))) + "\n"
-                          "This is a bug in dbwright. Re-run with DBWRIGHT_DEBUG=1 for the traceback.")
+            console.print(styled(("internal error:", "red"), f" {type(exc).__name__}: " + redact(str(exc)) + "\n"
+                                 "This is a bug in dbwright. Re-run with DBWRIGHT_DEBUG=1 for the traceback."))
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]

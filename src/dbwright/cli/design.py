@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from dbwright import api
 from dbwright.cli.common import (
@@ -21,7 +20,9 @@ from dbwright.cli.common import (
     out,
     output_format,
     print_findings,
+    print_write_notes,
     progress,
+    styled,
 )
 
 
@@ -42,12 +43,9 @@ def register(app: typer.Typer) -> None:
                 out.print(f"{name:16} {desc}")
             return
         if file is None:
-            console.print("[red]error:[/] give a FILE to write, or --list")
+            console.print(styled(("error:", "red"), " give a FILE to write, or --list"))
             raise typer.Exit(EXIT_BAD_INPUT)
-        if file.exists() and not force:
-            console.print(f"[red]error:[/] {file} exists; pass --force to overwrite it")
-            raise typer.Exit(EXIT_BAD_INPUT)
-        file.write_text(api.init_spec(blueprint), encoding="utf-8")
+        api.write_spec(file, blueprint, force=force)
         console.print(f"wrote {file} (blueprint {blueprint}); next: dbwright validate {file}")
 
     @app.command("validate")
@@ -72,11 +70,11 @@ def register(app: typer.Typer) -> None:
             print_findings(findings)
             if ok:
                 assert loaded.spec is not None
-                console.print(f"[green]ok[/] {spec}: {len(loaded.spec.entities)} entities, "
-                              f"{len(loaded.spec.access_patterns)} access patterns")
+                console.print(styled(("ok", "green"), f" {spec}: {len(loaded.spec.entities)} entities, "
+                                     f"{len(loaded.spec.access_patterns)} access patterns"))
             else:
                 n = sum(1 for f in findings if f.severity is api.Severity.ERROR)
-                console.print(f"[red]{n} error(s)[/] in {spec}")
+                console.print(styled((f"{n} error(s)", "red"), f" in {spec}"))
         if not ok:
             raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -114,7 +112,7 @@ def register(app: typer.Typer) -> None:
                                  verify=not no_verify,
                                  max_rows_per_table=max_rows,
                                  drills=tuple(k.strip() for k in drills.split(",") if k.strip()) if drills else ())
-        say = (lambda m: console.print(f"[dim]{escape(m)}[/]")) if not json_ else (lambda m: None)
+        say = (lambda m: console.print(styled((m, "dim")))) if not json_ else (lambda m: None)
         if from_ is None and spec is None:
             raise typer.BadParameter("give a SPEC, or --from DSN|FILE (with an optional SPEC of targets)")
         with progress("designing") as _:
@@ -131,10 +129,12 @@ def register(app: typer.Typer) -> None:
         else:
             print_findings([f for f in findings if f.severity is not api.Severity.INFO])
             for s in result.design.sections:
-                console.print(f"[bold]{s.title}[/]: {s.summary}")
+                out.print(styled((s.title, "bold"), f": {s.summary}"))
             for sk in result.design.skipped:
-                console.print(f"[yellow]skipped[/] {sk['engine']}: {sk['reason']}")
-            console.print(f"[green]wrote[/] {len(result.files)} files to {output}/ (start with DESIGN.md)")
+                console.print(styled(("skipped", "yellow"), f" {sk['engine']}: {sk['reason']}"))
+            console.print(styled(("wrote", "green"), f" {len(result.files)} files to {output}/ (start with DESIGN.md)"))
+        if result.written is not None:
+            print_write_notes(result.written)
         if any(f.severity is api.Severity.ERROR for f in findings):
             raise typer.Exit(EXIT_FINDINGS)
 

@@ -7,7 +7,16 @@ from pathlib import Path
 import typer
 
 from dbwright import api
-from dbwright.cli.common import EXIT_FINDINGS, console, emit_json, guarded, out, print_findings, progress
+from dbwright.cli.common import (
+    EXIT_FINDINGS,
+    console,
+    emit_json,
+    guarded,
+    out,
+    print_findings,
+    progress,
+    styled,
+)
 
 SOURCE_HELP = ("A DSN (postgresql://…, mysql://…, sqlite:///file.db) — read-only — or a DDL file (pg_dump or "
                "psql script, mysqldump, SQLite script)")
@@ -48,7 +57,7 @@ def register(app: typer.Typer) -> None:
                       f"{max(s['erds'].values(), default=0):,} characters) in {s['timings_s']['total']:.1f} s",
                       markup=False)
             for n in r.database.notes:
-                console.print(f"[cyan]note:[/] {n}")
+                console.print(styled(("note:", "cyan"), f" {n}"))
         if r.has_errors:
             raise typer.Exit(EXIT_FINDINGS)
 

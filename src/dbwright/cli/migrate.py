@@ -22,6 +22,7 @@ from dbwright.cli.common import (
     output_format,
     print_findings,
     progress,
+    styled,
 )
 from dbwright.model import DbwrightError, Severity
 
@@ -110,7 +111,7 @@ def plan_cmd(
                           + (f"\n--   blocking: {st.why}\n--   instead: {st.online_tool}" if st.blocking else "")
                           + f"\n{st.sql};\n", markup=False)
             for p in mplan.prompts:
-                console.print(f"[yellow]decision needed:[/] {p}")
+                console.print(styled(("decision needed:", "yellow"), f" {p}"))
         if mplan.blocking_steps():
             raise typer.Exit(EXIT_FINDINGS)
         return
@@ -125,7 +126,7 @@ def plan_cmd(
         if mp.files:
             console.print(f"wrote {len(mp.files)} files to {out_dir}")
     if mp.plan.prompts:
-        console.print(f"[yellow]{len(mp.plan.prompts)} decision(s) needed — see 'Decisions needed'[/]")
+        console.print(styled((f"{len(mp.plan.prompts)} decision(s) needed — see 'Decisions needed'", "yellow")))
     if mp.plan.blocking_steps():
         raise typer.Exit(EXIT_FINDINGS)
 

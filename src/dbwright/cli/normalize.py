@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from dbwright import api
-from dbwright.cli.common import EXIT_FINDINGS, console, emit_json, guarded, out, progress
+from dbwright.cli.common import EXIT_FINDINGS, console, emit_json, guarded, out, progress, styled
 
 fd_app = typer.Typer(help="Functional-dependency theory: keys, normal forms, covers, decompositions.",
                      no_args_is_help=True)
@@ -35,7 +35,7 @@ def fd_analyze_cmd(
     for r in results:
         bad = [k for k, ok in r["checks"].items() if not ok]
         failed += bool(bad)
-        out.print(f"[bold]{r['name']}[/]  ({', '.join(r['attributes'])})")
+        out.print(styled((r["name"], "bold"), f"  ({', '.join(r['attributes'])})"))
         out.print(f"  candidate_keys:     {_sets(r['candidate_keys'])}")
         out.print(f"  normal_form:        {r['normal_form']}")
         out.print(f"  minimal_cover:      {'; '.join(r['minimal_cover'])}")
@@ -46,8 +46,8 @@ def fd_analyze_cmd(
         out.print(f"  bcnf_decomposition: {_sets(r['bcnf_decomposition'])}"
                   + (f"  (loses {'; '.join(lost)})" if lost else ""))
         if r["checks"]:
-            out.print("  checks:             " + ("[green]all stated answers match[/]" if not bad
-                                                  else f"[red]mismatch: {', '.join(bad)}[/]"))
+            out.print(styled("  checks:             ", ("all stated answers match", "green") if not bad
+                             else (f"mismatch: {', '.join(bad)}", "red")))
     console.print(f"{len(results)} case(s); {len(results) - failed} match every stated answer")
     if failed:
         raise typer.Exit(EXIT_FINDINGS)
@@ -70,19 +70,21 @@ def _profile_cmd(
     if as_json:
         emit_json(result)
         return
-    out.print(f"[bold]{result['table']}[/]: {result['rows_sampled']} of {result['rows_total']} rows"
-              + (" (sampled)" if result["sampled"] else "") + f", {len(result['columns'])} columns")
+    out.print(styled((result["table"], "bold"), f": {result['rows_sampled']} of {result['rows_total']} rows"
+                     + (" (sampled)" if result["sampled"] else "") + f", {len(result['columns'])} columns"))
     out.print("columns: " + ", ".join(f"{c['name']}:{c['type']} ({c['distinct']} distinct)" for c in result["columns"]))
-    out.print("\n[bold]functional dependencies[/] (suggestions: confirm the ones that hold in the domain)")
+    out.print(styled("\n", ("functional dependencies", "bold"),
+                     " (suggestions: confirm the ones that hold in the domain)"))
     for f in result["fds"]:
         style = {"likely": "green", "possible": "yellow", "accidental": "dim"}[f["confidence"]]
         err = f" error {f['error']:.2%}" if f["error"] else ""
-        out.print(f"  [{style}]{f['score']:.2f} {f['confidence']:<10}[/] {f['fd']}{err}  — {'; '.join(f['reasons'])}")
-    out.print("\n[bold]unique column combinations[/] (key candidates): "
-              + "  ".join("(" + ", ".join(u) + ")" for u in result["unique_column_combinations"][:10]))
+        out.print(styled("  ", (f"{f['score']:.2f} {f['confidence']:<10}", style),
+                         f" {f['fd']}{err}  — {'; '.join(f['reasons'])}"))
+    out.print(styled("\n", ("unique column combinations", "bold"), " (key candidates): "
+                     + "  ".join("(" + ", ".join(u) + ")" for u in result["unique_column_combinations"][:10])))
     if result["inclusion_dependencies"]:
-        out.print("[bold]inclusion dependencies[/] (foreign-key candidates): "
-                  + "; ".join(f"{i['dependent']} ⊆ {i['referenced']}" for i in result["inclusion_dependencies"]))
+        out.print(styled(("inclusion dependencies", "bold"), " (foreign-key candidates): "
+                         + "; ".join(f"{i['dependent']} ⊆ {i['referenced']}" for i in result["inclusion_dependencies"])))
     out.print(f"\ntimings: {result['timings_s']} ({result['engine']})")
     if "written" in result:
         w = result["written"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,24 +14,10 @@ from dbwright.ddl.dialects import FILE_NAMES
 from dbwright.ddl.emit import render_ddl
 from dbwright.design import Design
 from dbwright.design.stable import split_timings
-from dbwright.model import DbwrightError
+from dbwright.io import WriteResult, write_tree
 from dbwright.render.markdown import render_design_markdown
 from dbwright.render.mermaid import render_erd
 from dbwright.render.orm import render_models
-
-
-def prepare_dir(out: Path, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise DbwrightError(f"{out} exists and is not a directory")
-    if out.exists() and any(out.iterdir()):
-        if not force:
-            raise DbwrightError(f"{out} is not empty; pass --force to replace its contents")
-        for child in out.iterdir():
-            if child.is_dir():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-    out.mkdir(parents=True, exist_ok=True)
 
 
 def section_files(design: Design) -> dict[str, str]:
@@ -52,38 +37,35 @@ def section_files(design: Design) -> dict[str, str]:
     return files
 
 
-def write_package(out: Path, design: Design, mds: dict[str, sa.MetaData], report: dict[str, Any] | None,
-                  erd: bool, areas: dict[str, str | None], spec_file: str, force: bool) -> list[Path]:
-    prepare_dir(out, force)
-    written: list[Path] = []
-
-    def put(rel: str, text: str) -> None:
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-
+def render_package(design: Design, mds: dict[str, sa.MetaData], report: dict[str, Any] | None, erd: bool,
+                   areas: dict[str, str | None], spec_file: str) -> dict[str, str]:
+    """Every file of the package, in memory: {relative path: text}. Nothing is written here."""
+    files: dict[str, str] = {}
     for dialect, name in FILE_NAMES.items():
-        put(name, render_ddl(mds[dialect], dialect, header=f"{design.project}: {name}"))
-    put("models.py", render_models(mds["postgresql"], design.project))
+        files[name] = render_ddl(mds[dialect], dialect, header=f"{design.project}: {name}")
+    files["models.py"] = render_models(mds["postgresql"], design.project)
     diagrams = render_erd(mds["postgresql"], areas) if erd else None
     if diagrams:
         if diagrams.get("all"):
-            put("erd.mmd", diagrams["all"])
+            files["erd.mmd"] = diagrams["all"]
         for area, text in diagrams.items():
             if area != "all" and text:
-                put(f"erd/{area}.mmd", text)
+                files[f"erd/{area}.mmd"] = text
     data = design.to_dict()
     data["verification"] = report
     stable, timings = split_timings(data)
     stable["timings"] = "timings.json"
-    put("design.json", json.dumps(stable, indent=2, default=str) + "\n")
-    put("timings.json", json.dumps({"note": "wall-clock timings of this run (JSON pointers into design.json); "
-                                    "they vary between runs, design.json does not", "fields": timings},
-                                   indent=2, default=str) + "\n")
-    put("verification.json", json.dumps(report or {"status": "not run"}, indent=2, default=str) + "\n")
-    for rel, text in section_files(design).items():
-        put(rel, text)
-    files = [p.relative_to(out).as_posix() for p in written]
-    put("DESIGN.md", render_design_markdown(design, report, diagrams, spec_file, files))
-    return written
+    files["design.json"] = json.dumps(stable, indent=2, default=str) + "\n"
+    files["timings.json"] = json.dumps({"note": "wall-clock timings of this run (JSON pointers into design.json); "
+                                        "they vary between runs, design.json does not", "fields": timings},
+                                       indent=2, default=str) + "\n"
+    files["verification.json"] = json.dumps(report or {"status": "not run"}, indent=2, default=str) + "\n"
+    files.update(section_files(design))
+    files["DESIGN.md"] = render_design_markdown(design, report, diagrams, spec_file, list(files))
+    return files
+
+
+def write_package(out: Path, design: Design, mds: dict[str, sa.MetaData], report: dict[str, Any] | None,
+                  erd: bool, areas: dict[str, str | None], spec_file: str, force: bool) -> WriteResult:
+    """Render the package and write it with ``dbwright.io.write_tree`` (manifest, safe --force, atomic swap)."""
+    return write_tree(out, render_package(design, mds, report, erd, areas, spec_file), force=force)

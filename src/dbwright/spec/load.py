@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
+from dbwright.io.inputs import InputError, read_input
+from dbwright.io.yamlsafe import load_yaml
 from dbwright.model import Finding, Location, Severity
 from dbwright.model.errors import SpecError
 from dbwright.spec.models import Spec
@@ -36,7 +36,16 @@ class Positions:
                 line, col = self.table[probe]
                 return Location(self.file, line, col, dotted)
             probe = probe[:-1]
-        return Location(self.file, None, None, dotted or None)
+        # Not written in the file (a missing field of the document itself): its first line.
+        return Location(self.file, 1 if self.file else None, 1 if self.file else None, dotted or None)
+
+    def locate_dotted(self, dotted: str) -> Location:
+        """``locate`` for a dotted path as findings carry it (``entities.Order.attributes``, ``a[0].b``)."""
+        parts: list[str | int] = []
+        for piece in re.findall(r"[^.\[\]]+|\[\d+\]", dotted):
+            parts.append(int(piece[1:-1]) if piece.startswith("[") else piece)
+        loc = self.locate(tuple(parts))
+        return Location(loc.file, loc.line, loc.column, dotted)
 
 
 @dataclass
@@ -212,29 +221,16 @@ def _pydantic_findings(err: ValidationError, pos: Positions, data: Any = None) -
 def load_spec_text(text: str, file: str | None = None) -> LoadedSpec:
     """Parse and validate spec text; never raises for bad input."""
     pos = Positions(file)
-    yaml = YAML(typ="rt")
     try:
-        raw = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loc = Location(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None)
+        raw = load_yaml(text, file, typ="rt")
+    except InputError as exc:
+        return LoadedSpec(None, [exc.finding("SPEC000")], pos)
+    if not isinstance(raw, dict) or not _looks_like_spec(raw):
+        # Not a spec at all (maybe not even meant as one): say so without quoting any of it.
+        what = "a YAML mapping with none of the spec's keys" if isinstance(raw, dict) else "not a YAML mapping"
         return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR,
-                                         f"not valid YAML: {exc.problem or exc}", loc,
-                                         remediation="check indentation and quoting near this line")],
-                          pos)
-    except RecursionError:
-        return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR,
-                                         "the YAML is nested too deeply to be a spec (hundreds of levels)",
-                                         Location(file, 1, 1),
-                                         remediation="a spec is a few levels deep: check for runaway "
-                                                     "brackets or indentation")], pos)
-    except Exception as exc:  # ruamel raises several non-marked errors (e.g. duplicate keys)
-        return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR, f"not valid YAML: {exc}",
-                                         Location(file))], pos)
-    if not isinstance(raw, dict):
-        return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR,
-                                         "a spec is a YAML mapping with at least 'project' and 'entities'",
-                                         Location(file, 1, 1),
+                                         f"not a dbwright spec: {what} (a spec is a mapping with at least "
+                                         "'project' and 'entities')", Location(file, 1, 1),
                                          remediation="run 'dbwright init spec.yaml' for a starter")], pos)
     _index(raw, (), pos.table)
     data = _plain(raw)
@@ -250,6 +246,12 @@ def load_spec_text(text: str, file: str | None = None) -> LoadedSpec:
                          if not any((f.location.path or "").startswith(p) for p in pruned)]
         return LoadedSpec(None, findings, pos, data)
     return LoadedSpec(spec, check_references(spec, pos), pos, data)
+
+
+def _looks_like_spec(raw: dict[Any, Any]) -> bool:
+    """A top-level key is a spec key, or a near miss of one (a typo in a spec, not another file)."""
+    names = _field_names(Spec)
+    return any(str(k) in names or difflib.get_close_matches(str(k), names, n=1, cutoff=0.75) for k in raw)
 
 
 def _prune_until_valid(data: Any, err: ValidationError) -> tuple[Spec | None, list[str]]:
@@ -285,16 +287,14 @@ def _prune_until_valid(data: Any, err: ValidationError) -> tuple[Spec | None, li
 
 
 def load_spec(path: str | Path) -> LoadedSpec:
+    """Read (regular files only, within the spec size limit) and load a spec file."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR, f"no such file: {p}", Location(str(p)),
-                                         remediation="check the path, or create one with 'dbwright init'")],
-                          Positions(str(p)))
-    except (OSError, UnicodeDecodeError) as exc:
-        return LoadedSpec(None, [Finding("SPEC000", Severity.ERROR, f"cannot read {p}: {exc}",
-                                         Location(str(p)))], Positions(str(p)))
+        text = read_input(p, "spec")
+    except InputError as exc:
+        if exc.problem == "no such file":
+            exc.fix = "check the path, or create one with 'dbwright init'"
+        return LoadedSpec(None, [exc.finding("SPEC000")], Positions(str(p)))
     return load_spec_text(text, str(p))
 
 
