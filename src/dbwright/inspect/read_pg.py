@@ -9,6 +9,7 @@ counters (``pg_class.reltuples``, ``pg_stat_*``, ``pg_stats``), never from scann
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any
 
 from dbwright.model.database import (
@@ -30,6 +31,9 @@ SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
 _KINDS = {"r": "table", "p": "partitioned", "v": "view", "m": "materialized view", "f": "foreign"}
 _ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 _CMDS = {"r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE", "*": "ALL"}
+_CATALOG = re.compile(r"\b(pg_catalog\.|information_schema\.|pg_(class|attribute|namespace|constraint|index|proc|type|"
+                      r"depend|description|stat_\w+|stats|sequences?|policy|extension|inherits|am|attrdef|"
+                      r"database|replication_slots|settings|locks)\b)", re.IGNORECASE)
 _NOT_EXT = "not exists (select 1 from pg_depend d where d.objid = {oid} and d.deptype = 'e')"
 
 
@@ -238,6 +242,8 @@ def _statistics(conn: Any, db: Database) -> None:
                     select query, calls, total_exec_time, mean_exec_time, stddev_exec_time, rows
                     from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
                       and toplevel order by total_exec_time desc limit 200"""):
+                    if _CATALOG.search(q or ""):
+                        continue  # catalog reads (tools like this one, psql's \d): not the application's workload
                     db.queries.append(Query(q, int(calls), float(total), float(mean), float(stddev), int(rows)))
         if not db.queries:
             db.notes.append("pg_stat_statements is installed but returned no statements (not in "

@@ -194,6 +194,9 @@ def infer_relations(db: Database, use_data: bool = True, kinds: set[str] | None 
             if fc != fp:
                 continue  # a text column cannot hold integer keys as such: not a relation
             rel.evidence.append({"kind": "type", "detail": f"{ccol.type} ~ {pcol.type}", "weight": WEIGHTS["type_match"]})
+        if child.schema == parent.schema and len(db.schemas) > 1:
+            # same-named tables in several schemas: a reference usually stays in its own schema
+            rel.evidence.append({"kind": "naming", "detail": f"same schema ({child.schema})", "weight": 0.05})
         rel.score = min(0.99, sum(e["weight"] for e in rel.evidence))
         if any(e["kind"] == "inclusion" and e["weight"] < 0 for e in rel.evidence):
             continue

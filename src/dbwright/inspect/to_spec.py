@@ -136,6 +136,9 @@ def build_spec(db: Database, relations: list[Relation], project: str | None = No
                          "attributes (a spec ref is one column)")
     entities: dict[str, Any] = {}
     multi_schema = len({t.schema for t in tables}) > 1
+    seen_names: dict[str, int] = {}
+    for t in tables:
+        seen_names[t.name.lower()] = seen_names.get(t.name.lower(), 0) + 1
     for t in tables:
         ent: dict[str, Any] = {}
         if t.comment:
@@ -145,6 +148,11 @@ def build_spec(db: Database, relations: list[Relation], project: str | None = No
             if t.table_bytes and t.table_bytes >= 1 << 20:  # below ~128 pages the page size dominates
                 ent["row_bytes"] = f"{max(1, int(t.table_bytes / t.rows))}B"
         ent["table"] = t.name
+        if seen_names[t.name.lower()] > 1:
+            # a spec has one namespace of tables: same-named tables of different schemas get the schema prefix
+            ent["table"] = f"{t.schema}_{t.name}"
+            notes.append(f"{t.key}: designed as table {ent['table']} (the name exists in several schemas; a spec's "
+                         "tables share one namespace)")
         if multi_schema:
             ent["subject_area"] = t.schema
         pk = list(t.primary_key)

@@ -14,7 +14,7 @@ class FixedLengthChar(SchemaRule):
     """char(n) column: blank-padded, rarely what is meant.
 
     ## What it does
-    Flags `char(n)`/`character(n)` columns with n > 1 (PostgreSQL; MySQL's CHAR strips trailing blanks differently).
+    Flags `char(n)`/`character(n)` columns with n > 1 (PostgreSQL; MySQL's CHAR strips trailing blanks differently), except standard codes of up to 3 characters named as such (`currency`, `country_code`, `iso`, `lang`).
 
     ## Why it matters
     Values are padded with spaces to n, comparisons ignore the padding in some places and not others (LIKE, concatenation, casts to text), and `char(n)` is not faster than `varchar`/`text` in PostgreSQL.
@@ -47,7 +47,9 @@ class FixedLengthChar(SchemaRule):
         for t in facts.tables():
             for col in t.columns:
                 m = re.match(r"(?:character|char|bpchar)\s*\((\d+)\)", col.type.lower())
-                if m and int(m.group(1)) > 1:
+                code_like = bool(m) and int(m.group(1)) <= 3 and bool(
+                    re.search(r"(code|currency|country|iso|lang)", col.name, re.I))
+                if m and int(m.group(1)) > 1 and not code_like:
                     yield self.at(facts, f"{t.key}.{col.name} is {col.type} (blank-padded)", t, col.name,
                                   remediation="use text or varchar(n)",
                                   fix=f"ALTER TABLE {qt(facts, t)} ALTER COLUMN {q(facts, col.name)} TYPE varchar({m.group(1)});")

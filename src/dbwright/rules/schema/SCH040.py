@@ -48,9 +48,10 @@ class DelimitedList(SchemaRule):
     def check(self, facts: SchemaFacts) -> Iterator[Finding]:
         for t in facts.tables():
             for col in t.columns:
-                if not is_text(col) or len(col.samples) < 5:
+                if not is_text(col) or len(col.samples) < 3:
                     continue
-                found = delimited_list(col.samples, facts.cfg("delimited_min_share"))
+                # statistics keep the most common values only: three of them already say what the column holds
+                found = delimited_list(col.samples, facts.cfg("delimited_min_share"), min_values=3)
                 if found is None:
                     continue
                 child = f"{t.name}_{col.name}"[:60]
