@@ -22,15 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import generate  # noqa: E402
+from synthetic import generate
 
-from dbwright.api import critique, inspect_database  # noqa: E402
-from dbwright.api.design import design_context  # noqa: E402
-from dbwright.engines.postgresql import PostgresCluster  # noqa: E402
-from dbwright.inspect.relations import infer_relations  # noqa: E402
-from dbwright.render.mermaid import MERMAID_MAX_TEXT  # noqa: E402
-from dbwright.spec import load_spec  # noqa: E402
-
+from dbwright.api import critique, inspect_database
+from dbwright.api.design import design_context
+from dbwright.engines.postgresql import PostgresCluster
+from dbwright.inspect.relations import infer_relations
+from dbwright.render.mermaid import MERMAID_MAX_TEXT
+from dbwright.spec import load_spec
 
 
 def main() -> int:
