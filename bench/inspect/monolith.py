@@ -30,13 +30,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpora import SCHEMAS  # noqa: E402
-from synthetic import generate  # noqa: E402
+from synthetic import generate
 
-from dbwright.engines.postgresql import PostgresCluster  # noqa: E402
-from dbwright.inspect.ddl_file import load_postgres_file  # noqa: E402
-from dbwright.model.database import Database  # noqa: E402
-from dbwright.render.mermaid import MERMAID_MAX_TEXT  # noqa: E402
+from corpora import SCHEMAS
+from dbwright.engines.postgresql import PostgresCluster
+from dbwright.inspect.ddl_file import load_postgres_file
+from dbwright.model.database import Database
+from dbwright.render.mermaid import MERMAID_MAX_TEXT
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [str(Path(sys.executable).with_name("dbwright"))]

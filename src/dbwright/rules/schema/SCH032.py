@@ -47,9 +47,10 @@ class FixedLengthChar(SchemaRule):
         for t in facts.tables():
             for col in t.columns:
                 m = re.match(r"(?:character|char|bpchar)\s*\((\d+)\)", col.type.lower())
-                code_like = bool(m) and int(m.group(1)) <= 3 and bool(
-                    re.search(r"(code|currency|country|iso|lang)", col.name, re.I))
-                if m and int(m.group(1)) > 1 and not code_like:
-                    yield self.at(facts, f"{t.key}.{col.name} is {col.type} (blank-padded)", t, col.name,
-                                  remediation="use text or varchar(n)",
-                                  fix=f"ALTER TABLE {qt(facts, t)} ALTER COLUMN {q(facts, col.name)} TYPE varchar({m.group(1)});")
+                if not m or int(m.group(1)) <= 1:
+                    continue
+                if int(m.group(1)) <= 3 and re.search(r"(code|currency|country|iso|lang)", col.name, re.I):
+                    continue  # a standard code (ISO 4217/3166/639) is fixed-length by definition
+                yield self.at(facts, f"{t.key}.{col.name} is {col.type} (blank-padded)", t, col.name,
+                              remediation="use text or varchar(n)",
+                              fix=f"ALTER TABLE {qt(facts, t)} ALTER COLUMN {q(facts, col.name)} TYPE varchar({m.group(1)});")
