@@ -156,6 +156,23 @@ def test_mysqldump_output_and_mariadb_dsn(maria: Any, tmp_path: Path) -> None:
     assert all(t.line for t in fromfile.base_tables())
 
 
+def test_mariadb_tables_differing_only_in_case_keep_their_own_keys(maria: Any, tmp_path: Path) -> None:
+    # information_schema compares names case-insensitively: `Ticket` must not get `ticket`'s key
+    maria.create_database("helpdesk_m")
+    for stmt in ("CREATE TABLE Ticket (TicketId int PRIMARY KEY, Title varchar(80))",
+                 "CREATE TABLE ticket (ticket_id int PRIMARY KEY, queue_id int, UNIQUE KEY uq (queue_id))",
+                 "CREATE TABLE Reply (ReplyId int PRIMARY KEY, TicketId int NOT NULL, "
+                 "FOREIGN KEY (TicketId) REFERENCES Ticket (TicketId))"):
+        maria.execute(stmt, "helpdesk_m")
+    db = read_database(maria.url("helpdesk_m"))
+    t = {x.name: x for x in db.base_tables()}
+    assert t["Ticket"].primary_key == ["TicketId"] and t["ticket"].primary_key == ["ticket_id"]
+    assert not t["Ticket"].uniques and [u.columns for u in t["ticket"].uniques] == [["queue_id"]]
+    assert [fk.columns for fk in t["Reply"].foreign_keys] == [["TicketId"]]
+    inspect_database(maria.url("helpdesk_m"), tmp_path / "out")
+    assert load_spec(tmp_path / "out" / "spec.yaml").ok
+
+
 def test_sqlite_file_opened_read_only(tmp_path: Path) -> None:
     path = tmp_path / "chinook.db"
     conn = sqlite3.connect(path)

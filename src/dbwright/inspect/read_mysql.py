@@ -63,12 +63,13 @@ def read_mysql(conn: Any, schemas: list[str], db: Database) -> Database:
         select c.table_schema, c.table_name, c.constraint_name, c.constraint_type, k.column_name, k.ordinal_position,
                k.referenced_table_schema, k.referenced_table_name, k.referenced_column_name, r.delete_rule, r.update_rule
         from information_schema.table_constraints c
-        join information_schema.key_column_usage k on k.constraint_schema = c.constraint_schema
-             and k.constraint_name = c.constraint_name and k.table_name = c.table_name
-        left join information_schema.referential_constraints r on r.constraint_schema = c.constraint_schema
-             and r.constraint_name = c.constraint_name and r.table_name = c.table_name
+        join information_schema.key_column_usage k on k.constraint_schema = binary c.constraint_schema
+             and k.constraint_name = binary c.constraint_name and k.table_name = binary c.table_name
+        left join information_schema.referential_constraints r on r.constraint_schema = binary c.constraint_schema
+             and r.constraint_name = binary c.constraint_name and r.table_name = binary c.table_name
         where c.table_schema in %s and c.constraint_type in ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')
-        order by 1, 2, 3, k.ordinal_position""", p):
+        order by 1, 2, 3, k.ordinal_position""", p):  # binary: information_schema compares names
+        # case-insensitively, and `Customer` and `customer` are two tables where lower_case_table_names=0
         t = db.tables.get(f"{sch}.{tname}")
         if t is None:
             continue
