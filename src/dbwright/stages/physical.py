@@ -206,6 +206,15 @@ def partition_script(model: sa.MetaData, info: Partitioned, base: sa.MetaData, e
     t = _quote(info.table)
     names = {info.table} | {k.key_table for k in info.kept}
     body = [s for s in ddl_statements(model, "postgresql") if _concerns(s, names)]
+    # key tables are created IF NOT EXISTS, by their own script and by any script whose table
+    # references one, so the scripts apply in any order
+    keyed = {k.key_table for k in info.kept}
+    body = [re.sub(rf"^CREATE TABLE ({re.escape(_quote(k))}) ", r"CREATE TABLE IF NOT EXISTS \1 ", x)
+            for x in body for k in [next((k for k in keyed if x.startswith(f"CREATE TABLE {_quote(k)} ")), "")]]
+    foreign = sorted({fk.referred_table.name for fk in order.foreign_keys(model.tables[info.table])
+                      if fk.referred_table.info.get("kind") == "key" and fk.referred_table.name not in keyed})
+    body = [str(sa.schema.CreateTable(model.tables[k], if_not_exists=True).compile(dialect=pg.dialect())).strip()  # type: ignore[no-untyped-call]
+            for k in foreign] + body
     redirected = {fk for k in info.kept for fk in k.referenced_by}
     drops, adds = [], []
     for other in base.sorted_tables:

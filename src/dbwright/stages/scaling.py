@@ -306,9 +306,11 @@ def build(spec: Spec, sections: dict[str, Section], options: dict[str, Any]) -> 
     if shard_data.get("chosen"):
         # distributed tables are already split by the shard key; keep only time partitions
         hashed = {p["entity"] for p in part_data if p["method"] != "range"}
-        decisions = [d for d in decisions if not (d.topic.startswith("partitioning ")
-                                                  and d.topic.split(" ", 1)[1] in hashed)]
-        part_data = [p for p in part_data if p["entity"] not in hashed]
+        if hashed:  # planned again without them: the partitioned model must not transform them either
+            old = {id(d) for d in part_ds}
+            part_ds, part_data = partition_plan(spec, proj, options.get("metadata"), options.get("tables"),
+                                                skip=hashed)
+            decisions = [d for d in decisions if id(d) not in old] + part_ds
     data.update({"throughput": tp, "ingest": ingest_data, "partitioning": part_data, "sharding": shard_data})
     now, y5 = data["projections"][0], data["projections"][-1]
     summary = (f"{fmt_bytes(now['total_bytes'])} today → {fmt_bytes(y5['total_bytes'])} in 5 years; "

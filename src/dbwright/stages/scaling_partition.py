@@ -113,7 +113,9 @@ def _hash_children(tname: str, n: int) -> str:
 
 
 def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
-                   tables: dict[str, str] | None = None) -> tuple[list[Decision], list[dict[str, Any]]]:
+                   tables: dict[str, str] | None = None,
+                   skip: set[str] | None = None) -> tuple[list[Decision], list[dict[str, Any]]]:
+    """``skip``: entities not to partition (split by the shard key instead)."""
     tables = tables or {}
     # one physical model: the partitioned variant is the schema stage's model, transformed
     model = copy_model(metadata) if isinstance(metadata, sa.MetaData) else None
@@ -123,6 +125,8 @@ def partition_plan(spec: Spec, proj: list[dict[str, Any]], metadata: Any = None,
     plans: list[dict[str, Any]] = []
     decisions: list[Decision] = []
     for name, e in spec.entities.items():
+        if skip and name in skip:
+            continue
         p5 = by_entity[name]
         bytes5 = p5["heap_bytes"] + p5["index_bytes"]
         if p5["rows"] < MIN_ROWS and not (e.retention and (e.rows or 0) >= 10_000_000) and bytes5 < 200e9:

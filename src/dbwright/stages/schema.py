@@ -62,16 +62,11 @@ def _type_str(col: sa.Column[Any], dialect: sa.engine.Dialect) -> str:
 
 
 def describe_tables(mds: dict[str, sa.MetaData]) -> list[dict[str, Any]]:
-    import warnings
-
     from dbwright.ddl.dialects import dialect_for
 
     pg = mds["postgresql"]
     out = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", sa.exc.SAWarning)  # FK cycles: an order is only for reading
-        tables = list(pg.sorted_tables)
-    for t in tables:
+    for t in pg.sorted_tables:
         cols = []
         for c in t.columns:
             cols.append({
@@ -131,7 +126,7 @@ def run(ctx: DesignContext) -> Section:
 
     for topic, choice, why, trade in type_rationale():
         decisions.append(Decision(topic=topic, choice=choice, rationale=why, trade_offs=trade,
-                                  alternatives=_type_alternatives(topic)))
+                                  alternatives=_type_alternatives(topic), evidence=_type_evidence(topic)))
     decisions.append(Decision(
         topic="relationships",
         choice="foreign keys with ON DELETE chosen from ownership (CASCADE owned, SET NULL optional, "
@@ -166,7 +161,14 @@ def run(ctx: DesignContext) -> Section:
                         "indexes filter deleted_at IS NULL",
                         "history tables grow with every update: give them their own retention"],
             alternatives=[Alternative("change data capture to an audit store",
-                                      "needs a CDC pipeline; good when history must be immutable")]))
+                                      "needs a CDC pipeline; good when history must be immutable"),
+                          Alternative("temporal tables (MariaDB system versioning)",
+                                      "engine-managed history, but not portable to PostgreSQL or SQLite")],
+            evidence=[Evidence.cited(f"the spec asks for it: {', '.join(extras)} (audit / soft_delete / history)",
+                                     "spec"),
+                      Evidence.cited("a unique constraint treats soft-deleted rows as live; partial unique "
+                                     "indexes (WHERE deleted_at IS NULL) exclude them",
+                                     "https://www.postgresql.org/docs/current/indexes-partial.html")]))
     n_tables = len(ctx.metadata.tables)
     summary = (f"{n_tables} tables for {len(ctx.spec.entities)} entities; tenancy: {choices.tenancy}; "
                f"{len(choices.fk_policies)} foreign keys, all covered by indexes")
@@ -176,6 +178,31 @@ def run(ctx: DesignContext) -> Section:
                          "hierarchies": {k: v.style for k, v in choices.hierarchies.items()},
                          "row_level_security": {t.name: t.info["rls"] for t in ctx.metadata.tables.values()
                                                 if t.info.get("rls")}})
+
+
+def _type_evidence(topic: str) -> list[Evidence]:
+    """The rule or source that decides each shared type mapping."""
+    pg = "https://www.postgresql.org/docs/current/"
+    return {
+        "types.money": [Evidence.formula("largest NUMERIC(19,4) value = 10^(19-4) - 10^-4", 10 ** 15 - 1e-4,
+                                         precision=19, scale=4),
+                        Evidence.cited("numeric is exact; float types are inexact", pg + "datatype-numeric.html")],
+        "types.instants": [Evidence.cited("timestamptz stores an instant, shown in the session time zone",
+                                          pg + "datatype-datetime.html"),
+                           Evidence.cited("MariaDB DATETIME has no time zone; TIMESTAMP ends in 2038",
+                                          "https://mariadb.com/kb/en/datetime/")],
+        "types.email": [Evidence.cited("an address path is at most 256 octets; local part 64, domain 255: "
+                                       "320 holds any local@domain", "RFC 5321 §4.5.3.1"),
+                        Evidence.cited("an index on lower(email) enforces case-insensitive uniqueness",
+                                       pg + "indexes-expressional.html")],
+        "types.json": [Evidence.cited("jsonb is stored decomposed and supports GIN indexes", pg + "datatype-json.html"),
+                       Evidence.cited("MariaDB JSON is an alias for LONGTEXT with a JSON_VALID check",
+                                      "https://mariadb.com/kb/en/json-data-type/")],
+        "types.enum": [Evidence.cited("adding an enum value needs ALTER TYPE; values cannot be removed",
+                                      pg + "datatype-enum.html"),
+                       Evidence.cited("a CHECK constraint is enforced by PostgreSQL, MariaDB ≥ 10.2 and SQLite",
+                                      "https://mariadb.com/kb/en/constraint/")],
+    }.get(topic, [])
 
 
 def _type_alternatives(topic: str) -> list[Alternative]:

@@ -45,8 +45,11 @@ class RuleResult:
 
 
 def _rows(conn: sa.Connection, t: sa.Table) -> list[dict[str, Any]]:
+    # by id, not by (tenant_id, id): the sample then spans tenants, so a key without tenant_id can
+    # collide across tenants without hitting the (tenant_id, id) primary key first
+    by = [t.c.id] if "id" in t.c else []
     pk = list(t.primary_key.columns)
-    return [dict(r) for r in conn.execute(sa.select(t).order_by(*pk).limit(SAMPLE)).mappings()]
+    return [dict(r) for r in conn.execute(sa.select(t).order_by(*by, *pk).limit(SAMPLE)).mappings()]
 
 
 def _where(t: sa.Table, row: dict[str, Any]) -> Any:
@@ -224,8 +227,10 @@ def _matches(message: str, kind: str, name: str, table: str, cols: list[str]) ->
     needles = [name.lower(), f"key_{table}".lower()]
     if kind == "primary key":
         needles.append("'primary'")
-        if re.search(rf'"{re.escape(table.lower())}_\w*pkey"', m):  # a partition's own primary key index
-            return True
+    # a partition's own index of the key: "<table>_p3_pkey", "<table>_default_<cols>_key"
+    suffix = "pkey" if kind == "primary key" else "_".join(cols).lower() + "_key"
+    if kind in ("primary key", "unique") and re.search(rf'"{re.escape(table.lower())}_\w*{re.escape(suffix)}"', m):
+        return True
     needles += [f"{table}.{c}".lower() for c in cols]  # SQLite: "UNIQUE constraint failed: t.c"
     if kind == "foreign key":
         needles.append("foreign key constraint failed")  # SQLite does not name the constraint
@@ -259,7 +264,7 @@ def _prove(engine: sa.Engine, md: sa.MetaData, rule: tuple[sa.Table, str, str, l
             return res
         tries = [(a, {bad[0]: bad[1]}) for a in rows[:TRIES]]
     elif kind == "not null":
-        tries = [(a, {payload.name: None}) for a in rows[:TRIES]]
+        tries = [(a, {payload.name: sa.null()}) for a in rows[:TRIES]]  # SQL NULL (JSON None is 'null')
     other = ""
     for a, values in tries:
         refused, message = _attempt(engine, t, a, values, sqlite_fk)
@@ -279,7 +284,7 @@ def _prove(engine: sa.Engine, md: sa.MetaData, rule: tuple[sa.Table, str, str, l
     if kind == "primary key":
         row: dict[str, Any] | None = dict(rows[0])  # an exact copy: the primary key is checked first
     else:
-        row = _fresh_copy(t, rows[0], tries[0][1] if tries else {})
+        row = _fresh_copy(t, tries[0][0], tries[0][1]) if tries else _fresh_copy(t, rows[0], {})
     if row is not None:
         refused, message = _attempt(engine, t, row, {}, sqlite_fk, insert=True)
         wider = _wider_fk(message, t, cols) if refused and kind == "foreign key" else None

@@ -201,14 +201,22 @@ def build_section(p: PlanInput, locate: Any = None) -> Section:
                     if p.write_rates else "no write load declared: maintenance cost not charged"],
         alternatives=[Alternative(r["key"], f"{r['reason']}: {r['detail']}") for r in rejects[:12]],
         evidence=ev)]
+    def saved(label: str, row: dict[str, Any]) -> Evidence:
+        if planner:
+            return Evidence.measured(label, round(row["benefit"], 2), p.engine, p.version, queries=row["queries"])
+        return Evidence.formula(label, round(row["benefit"], 2), queries=row["queries"])
+
     for r in picks:
+        # runner-ups: the rejected candidates on the same table, best first, with what they would save
+        runner = sorted((x for x in rejects if x["table"] == r["table"]), key=lambda x: -float(x.get("benefit") or 0))
         decisions.append(Decision(
             topic=f"index {r['key']}", choice=r["ddl"]["postgresql"]["sql"] or "",
             rationale=r["detail"], trade_offs=[f"~{_mb(r['size_bytes'])} on disk"],
-            evidence=[Evidence.measured(f"{unit} saved per second of workload", round(r["benefit"], 2), p.engine,
-                                        p.version, queries=r["queries"]) if planner else
-                      Evidence.formula(f"{unit} saved per second of workload", round(r["benefit"], 2),
-                                       queries=r["queries"])]))
+            alternatives=[Alternative(x["key"], f"{x['reason']}: {x['detail']}") for x in runner[:4]]
+            + [Alternative("no index", f"the queries it serves ({', '.join(map(str, r['queries']))}) keep their "
+                                       f"current plans: {r['benefit']:,.2f} {unit} per second of workload more")],
+            evidence=[saved(f"{unit} saved per second of workload", r)]
+            + [saved(f"runner-up {x['key']}: {unit} saved per second of workload", x) for x in runner[:3]]))
     loc = locate(("access_patterns",)) if locate else Location()
     if p.own_schema:
         # The schema stage's own index (e.g. the one leading a foreign key) that a recommended, longer
