@@ -84,3 +84,25 @@ entities:
     assert mongo.spec is not None
     d2, _ = design_context(mongo.spec, mongo)
     assert "change streams" in json.dumps(d2.section("migration").data)  # type: ignore[union-attr]
+
+
+def test_spec_ddl_of_a_foreign_key_cycle_loads(pg_cluster: Any, pg_db: str, tmp_path: Path) -> None:
+    # a shop whose store has a manager and whose staff work at a store (Sakila's store ↔ staff)
+    from dbwright.api.migrate import spec_ddl
+
+    spec = tmp_path / "shop.yaml"
+    spec.write_text("""
+project: cycle-shop
+entities:
+  Store:
+    attributes: {name: text, manager: {type: ref, ref: Staff, nullable: true}}
+  Staff:
+    attributes: {name: text, store: {type: ref, ref: Store}}
+""")
+    ddl = spec_ddl(spec)
+    assert ddl.count("FOREIGN KEY") == 2
+    with pg_cluster.connect(pg_db) as conn:
+        conn.execute(ddl)
+        n = conn.execute("select count(*) from pg_constraint where contype = 'f' and conrelid::regclass::text "
+                         "in ('store', 'staff')").fetchone()[0]
+    assert n == 2

@@ -111,3 +111,43 @@ def test_partitioned_index_steps_match_pg_locks(pg_cluster, sql: str) -> None:  
         assert static == m.locks, (static, m.locks)
     finally:
         pg_cluster.drop_database(name)
+
+
+VIEW_SETUP = SETUP + """create view tv as select id, a from t; create materialized view tmv as select id, a from t;
+create unique index tmv_id on tmv (id);"""
+VIEW_FORMS = ["drop view tv", "drop materialized view tmv", "refresh materialized view tmv",
+              "create table tcopy as select t.id, p.code from t join p on p.id = t.p_id",
+              "create materialized view tmv2 as select a, count(*) from t group by a",
+              "merge into p using (select 5000 as id) s on p.id = s.id when not matched then insert values (s.id, 'm')",
+              "alter materialized view tmv rename to tmv2", "alter view tv rename to tv2",
+              "alter index t_a_idx set (fillfactor = 80)", "comment on column t.a is 'x'",
+              "drop index t_a_idx, t_id_a_uidx"]
+
+
+def test_view_and_other_kinds_match_pg_locks(pg_cluster) -> None:  # type: ignore[no-untyped-def]
+    """The statement kinds the table forms do not reach (views, materialized views, CREATE TABLE AS,
+    MERGE, ALTER INDEX): every lock on a table, view or materialized view (and on the index an ALTER
+    INDEX changes) equals pg_locks, with the rewrite of a non-concurrent refresh."""
+    name = "dbw_lock_views"
+    pg_cluster.create_database(name)
+    try:
+        pg_cluster.execute(VIEW_SETUP, name)
+        bad = []
+        for sql in VIEW_FORMS:
+            m = measure(pg_cluster, name, sql)
+            assert m.error is None, (sql, m.error)
+            st = parse_script(sql, context_sql=VIEW_SETUP).stmts[0]
+            index_too = sql.startswith("alter index")
+            static: dict[str, str] = {}
+            for lk in st.locks:
+                if lk.kind in ("table", "view") or (index_too and lk.kind == "index"):
+                    cur = static.get(lk.relation)
+                    if cur is None or LOCK_MODES.index(lk.mode) > LOCK_MODES.index(cur):
+                        static[lk.relation] = lk.mode
+            measured = {r: md for r, (kd, md) in m.locks.items()
+                        if kd in ("table", "view", "matview") or (index_too and kd == "index")}
+            if static != measured or st.rewrite != bool(m.rewritten):
+                bad.append((sql, static, measured, st.rewrite, m.rewritten))
+        assert not bad, bad
+    finally:
+        pg_cluster.drop_database(name)

@@ -128,12 +128,22 @@ def spec_ddl(path: str | Path) -> str:
     md = ctx.metadata
     if md is None:
         raise DbwrightError(f"{path}: the schema stage produced no tables")
-    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
-    parts = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in sorted({t.schema for t in md.sorted_tables if t.schema})]
-    for t in md.sorted_tables:
-        parts.append(str(sa.schema.CreateTable(t).compile(dialect=dialect)).strip())
-        parts += [str(sa.schema.CreateIndex(ix).compile(dialect=dialect)).strip() for ix in t.indexes]
     import re
+    import warnings
+
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    with warnings.catch_warnings():
+        # FK cycles (store ↔ staff) cannot be sorted: every FK is added after all tables exist
+        warnings.simplefilter("ignore", sa.exc.SAWarning)
+        tables = list(md.sorted_tables)
+    parts = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in sorted({t.schema for t in tables if t.schema})]
+    fks: list[str] = []
+    for t in tables:
+        parts.append(str(sa.schema.CreateTable(t, include_foreign_key_constraints=[]).compile(dialect=dialect)).strip())
+        parts += [str(sa.schema.CreateIndex(ix).compile(dialect=dialect)).strip() for ix in t.indexes]
+        fks += [str(sa.schema.AddConstraint(fk).compile(dialect=dialect)).strip()
+                for fk in sorted(t.foreign_key_constraints, key=lambda c: str(c.name or ""))]
+    parts += fks
 
     text = ";\n".join(parts) + ";\n"
     exts = [e for e in ("ltree", "citext", "hstore", "pg_trgm", "btree_gist", "vector")

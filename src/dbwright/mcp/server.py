@@ -239,12 +239,14 @@ def plan_migration(from_schema: str, to_schema: str, renames: list[str] | None =
 
 @_guarded
 def advise_indexes(spec_path: str, budget_mb: float | None = None, max_indexes: int | None = None,
-                   planner: bool = False) -> dict[str, Any]:
+                   planner: bool = False, time_limit: float | None = None) -> dict[str, Any]:
     """Recommend indexes for a spec's access patterns within a size budget, with the reasoning.
 
     planner=true proves the choice with the PostgreSQL planner on a sandbox (needs PostgreSQL).
+    time_limit: seconds for the search (default 60); then the best set found so far is returned.
     """
-    advice = api("advise_indexes")(spec_path, budget_mb=budget_mb, max_indexes=max_indexes, planner=planner)
+    advice = api("advise_indexes")(spec_path, budget_mb=budget_mb, max_indexes=max_indexes, planner=planner,
+                                   time_limit=time_limit)
     return {"ok": True, "section": advice.to_dict(), "markdown": advice.markdown, "files": advice.files}
 
 

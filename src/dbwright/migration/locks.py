@@ -61,6 +61,7 @@ class KnownState:
         self.fks: list[tuple[str, list[str], str, list[str] | None]] = []  # child, cols, parent, parent cols
         self.pks: dict[str, list[str]] = {}
         self.uniques: dict[str, list[list[str]]] = {}
+        self.matview_sources: dict[str, list[str]] = {}
 
     def keys(self, table: str) -> list[list[str]]:
         """The primary key and unique column sets of ``table`` known so far."""
@@ -87,6 +88,8 @@ class KnownState:
 
     def after(self, st: Stmt) -> None:
         table = st.table or ""
+        if st.kind == "create_table_as" and st.detail.get("matview"):
+            self.matview_sources[table] = list(st.refs)
         if st.kind == "create_index" and st.detail.get("index"):
             self.index_table[str(st.detail["index"]).lower()] = table
             if st.detail.get("unique") and st.detail.get("columns"):
@@ -251,12 +254,19 @@ def pg_locks(st: Stmt, major: int, known: KnownState | None = None) -> None:
     elif k == "refresh_matview":
         lock(t, EX if st.concurrent else AE, "view",
              why="CONCURRENTLY allows reads" if st.concurrent else "reads wait for the whole refresh")
+        for src in known.matview_sources.get(t, []):
+            lock(src, AS, why="the query is re-run over its tables")
         st.scan = True
+        st.rewrite = not st.concurrent  # a new heap is filled and swapped in
     elif k == "comment":
         if t:
             lock(t, SUE, why="COMMENT ON TABLE/COLUMN")
     elif k == "create_table_as":
-        lock(t, AE)
+        lock(t, AE, "view" if st.detail.get("matview") else "table")
+        for src in st.refs:
+            lock(src, AS, why="the query reads it")
+    elif k == "rename_other" and st.detail.get("objtype") == "view":
+        lock(t, AE, "view")
 
 
 def _alter_table(st: Stmt, major: int, known: KnownState, lock) -> None:  # type: ignore[no-untyped-def]
@@ -315,7 +325,7 @@ def _alter_table(st: Stmt, major: int, known: KnownState, lock) -> None:  # type
 
     top = strongest(modes)
     if top:
-        st.locks.insert(0, LockFact(t, top, "table"))
+        st.locks.insert(0, LockFact(t, top, "index" if st.detail.get("objtype") == "index" else "table"))
 
 
 def _alter_lock(a: Action, major: int) -> str:

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from dbwright.migration.facts import Action, Script, Stmt
-from dbwright.migration.parse_values import not_null_columns, option_on, pinned_columns
+from dbwright.migration.parse_values import not_null_columns, option_on, pinned_columns, query_sources
 
 # Functions whose value is fixed for the statement (STABLE/IMMUTABLE): a default using only these
 # is evaluated once, so PostgreSQL ≥ 11 stores it in the catalog instead of rewriting the table.
@@ -326,6 +326,8 @@ def _classify_pg(st: Stmt, node: Any) -> None:
     elif isinstance(node, ast.CreateTableAsStmt):
         st.kind = "create_table_as"
         st.table, st.schema = _rv(node.into.rel)
+        st.detail["matview"] = node.objtype == enums.ObjectType.OBJECT_MATVIEW
+        st.refs.extend(query_sources(node.query, st.table))
         st.temporary = node.into.rel.relpersistence == "t"
         st.missing_ok = bool(node.if_not_exists)
     elif isinstance(node, ast.IndexStmt):
@@ -392,6 +394,8 @@ def _classify_pg(st: Stmt, node: Any) -> None:
             st.kind = "rename_index"
         else:
             st.kind = "rename_other"
+            if rt in (enums.ObjectType.OBJECT_VIEW, enums.ObjectType.OBJECT_MATVIEW):
+                st.detail["objtype"] = "view"
         st.names.append(node.newname or "")
     elif isinstance(node, ast.AlterEnumStmt):
         st.kind = "alter_enum"

@@ -100,3 +100,21 @@ def pinned_columns(where: Any) -> set[str]:
         if op == "=" and (scalar or listed):
             out.add(col)
     return out
+
+
+def query_sources(query: Any, own: str | None) -> list[str]:
+    """Relations a query reads (every RangeVar in it), its own name left out."""
+    from pglast import ast
+    from pglast.visitors import Visitor
+
+    found: list[str] = []
+
+    class _V(Visitor):
+        def visit_RangeVar(self, _ancestors: Any, node: Any) -> None:
+            name = str(node.relname).lower()
+            if name != own and name not in found:
+                found.append(name)
+
+    if isinstance(query, ast.Node):
+        _V()(query)
+    return found

@@ -62,11 +62,16 @@ def _type_str(col: sa.Column[Any], dialect: sa.engine.Dialect) -> str:
 
 
 def describe_tables(mds: dict[str, sa.MetaData]) -> list[dict[str, Any]]:
+    import warnings
+
     from dbwright.ddl.dialects import dialect_for
 
     pg = mds["postgresql"]
     out = []
-    for t in pg.sorted_tables:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sa.exc.SAWarning)  # FK cycles: an order is only for reading
+        tables = list(pg.sorted_tables)
+    for t in tables:
         cols = []
         for c in t.columns:
             cols.append({

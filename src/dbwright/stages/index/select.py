@@ -146,6 +146,10 @@ def select_indexes(queries: Sequence[Query], candidates: Mapping[str, Sequence[I
                 if opt.budget_bytes is not None:
                     best, best_total = widen_evict(best, best_total, fits, sizes, ev, opt, configs, base, useful,
                                                    rounds=1)
+            # fills and widenings can leave a pick that a longer pick serves: free its bytes, refill
+            ev.enter("tidy and refill")
+            best, best_total = tidy(best, best_total, ev)
+            best, best_total = fill(best, best_total, fits, sizes, ev, opt, single)
     except OutOfTime:
         stopped = "time limit"
     ev.stop_clock()
