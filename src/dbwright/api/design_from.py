@@ -175,7 +175,7 @@ def design_from(source: str, spec: str | Path | None = None, out_dir: str | Path
 def _plan_and_rehearse(section: Any, source: str, spec_path: Path, cl: Any, tmp: Path, rehearse: bool,
                        rows: int, progress: Callable[[str], None]) -> None:
     from dbwright.api.migrate import plan_migration, spec_ddl
-    from dbwright.migration.outputs import write_plan
+    from dbwright.migration.outputs import plan_files
 
     if kind_of(source) == "postgresql":
         old_sql = _pg_dump_schema(source)
@@ -192,9 +192,8 @@ def _plan_and_rehearse(section: Any, source: str, spec_path: Path, cl: Any, tmp:
     section.data["files"]["migration/target.postgresql.sql"] = new_sql
     mp = plan_migration(from_, target, cluster=cl)
     section.data["plan"] = mp.to_dict()
-    written = write_plan(mp.plan, tmp / "plan", "Migration plan: current schema → designed schema")
-    for f in written:
-        section.data["files"][f"migration/{f.relative_to(tmp / 'plan')}"] = f.read_text(encoding="utf-8")
+    for rel, text in plan_files(mp.plan, "Migration plan: current schema → designed schema").items():
+        section.data["files"][f"migration/{rel}"] = text
     for s in mp.plan.blocking_steps():
         section.findings.append(Finding("MIGR002", Severity.WARNING, f"plan step holds ACCESS EXCLUSIVE while "
                                         f"scanning or rewriting: {s.title}", Location(path="migration"),

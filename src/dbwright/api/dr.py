@@ -43,17 +43,11 @@ def dr_files(section: Section) -> dict[str, str]:
     return _dr_files(section)
 
 
-def write_dr_files(section: Section, out_dir: str | Path) -> list[Path]:
-    out = Path(out_dir)
-    written = []
-    for rel, text in sorted(dr_files(section).items()):
-        p = out / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
-        if rel.endswith(".sh"):
-            p.chmod(0o755)
-        written.append(p)
-    return written
+def write_dr_files(section: Section, out_dir: str | Path, force: bool = False) -> list[Path]:
+    """Write the DR configs and runbooks through ``dbwright.io.write_tree`` (``*.sh`` executable)."""
+    from dbwright.io import write_tree
+
+    return write_tree(Path(out_dir), dict(sorted(dr_files(section).items())), force=force).files
 
 
 def dr_plan_json(section: Section) -> dict[str, Any]:

@@ -153,8 +153,12 @@ def spec_ddl(path: str | Path) -> str:
 
 def plan_migration(from_: str | Path, to: str | Path, renames: list[str] | dict[str, str] | None = None,
                    backfills: list[str] | None = None, pg_version: int | None = None, batch_size: int = 1000,
-                   out_dir: str | Path | None = None, cluster: Any = None) -> MigrationPlan:
+                   out_dir: str | Path | None = None, cluster: Any = None, force: bool = False) -> MigrationPlan:
     """Diff two schemas (DDL files or DSNs, read-only) on a throwaway PostgreSQL and plan the change."""
+    if out_dir:
+        from dbwright.io import check_target
+
+        check_target(Path(out_dir), force)  # refuse before any work; write_tree checks again
     rmap = parse_renames(renames)
     bmap = dict(b.split("=", 1) for b in backfills or [])
     _check_dsns(from_, to)
@@ -176,7 +180,8 @@ def plan_migration(from_: str | Path, to: str | Path, renames: list[str] | dict[
     plan = plan_from_diff(diff, major, batch_size, bmap, context_sql=ctx)
     result = MigrationPlan(plan, diff)
     if out_dir:
-        result.files = write_plan(plan, out_dir, f"Migration plan: {source_label(from_)} → {source_label(to)}")
+        result.files = write_plan(plan, out_dir, f"Migration plan: {source_label(from_)} → {source_label(to)}",
+                                  force=force)
     return result
 
 
@@ -241,7 +246,7 @@ def execute_migration(dsn: str, from_: str | Path, to: str | Path, renames: list
 
 def switch_engine(source: str | None = None, schema_file: str | Path | None = None,
                   data_copy_file: str | Path | None = None, rehearse: bool = False,
-                  out_dir: str | Path | None = None, tool: str = "debezium") -> dict[str, Any]:
+                  out_dir: str | Path | None = None, tool: str = "debezium", force: bool = False) -> dict[str, Any]:
     """MySQL/MariaDB → PostgreSQL. ``source`` is a SQLAlchemy MySQL URL (read-only use); or
     ``schema_file`` (+ optional PostgreSQL COPY data, as in the Sakila corpus) is loaded into a
     throwaway MariaDB. With ``rehearse`` the copy runs for real into a throwaway PostgreSQL."""
@@ -278,12 +283,12 @@ def switch_engine(source: str | None = None, schema_file: str | Path | None = No
     else:
         raise DbwrightError("give --source URL or --schema-file FILE")
     if out_dir:
-        d = Path(out_dir)
-        d.mkdir(parents=True, exist_ok=True)
-        (d / "schema.sql").write_text(";\n\n".join(a.ddl) + ";\n")
-        (d / "post.sql").write_text(";\n".join(a.post_ddl) + ";\n")
-        (d / "RUNBOOK.md").write_text(runbook(a, tool))
-        (d / "switch.json").write_text(json.dumps(report, indent=2, default=str))
+        from dbwright.io import write_tree
+
+        write_tree(Path(out_dir), {"schema.sql": ";\n\n".join(a.ddl) + ";\n",
+                                   "post.sql": ";\n".join(a.post_ddl) + ";\n",
+                                   "RUNBOOK.md": runbook(a, tool),
+                                   "switch.json": json.dumps(report, indent=2, default=str)}, force=force)
     report["runbook"] = runbook(a, tool)
     return report
 

@@ -450,10 +450,8 @@ def write_normalization(result: dict[str, Any], out_dir: str | Path, force: bool
     """Write NORMALIZATION.md, normalization.json and per-dialect schema/fill SQL; returns the paths."""
     import json
 
-    out = Path(out_dir)
-    if out.exists() and any(out.iterdir()) and not force:
-        raise DbwrightError(f"{out} is not empty: pass --force to overwrite")
-    out.mkdir(parents=True, exist_ok=True)
+    from dbwright.io import write_tree
+
     files: dict[str, str] = {"NORMALIZATION.md": render_report(result),
                              "normalization.json": json.dumps(result, indent=2, default=str) + "\n"}
     if result.get("ddl"):
@@ -466,11 +464,7 @@ def write_normalization(result: dict[str, Any], out_dir: str | Path, force: bool
                 files[f"{stem}.schema.{d}.sql"] = text
         for d, text in plan.get("fill_sql", {}).items():
             files[f"{stem}.fill.{d}.sql"] = text
-    written = []
-    for rel, text in files.items():
-        (out / rel).write_text(text)
-        written.append(str(out / rel))
-    return written
+    return [str(p) for p in write_tree(Path(out_dir), files, force=force).files]
 
 
 def profile_data(data: str, table: str | None = None, max_lhs: int = 3, error: float = 0.0,

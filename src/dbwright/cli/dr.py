@@ -21,7 +21,9 @@ def plan(spec: Path = typer.Argument(..., help="The requirements spec (YAML)."),
                                     "formula and inputs)."),
          out_dir: Path | None = typer.Option(None, "--output", "-o", help="Also write the generated configs "
                                              "and runbooks into this directory."),
-         out_legacy: Path | None = typer.Option(None, "--out", hidden=True, help="Same as --output.")) -> None:
+         out_legacy: Path | None = typer.Option(None, "--out", hidden=True, help="Same as --output."),
+         force: bool = typer.Option(False, "--force", help="Replace an output folder dbwright wrote (files you "
+                                    "added are kept; anything else is refused)")) -> None:
     """Plan backups, PITR, HA, failover, availability, durability and multi-region DR for SPEC.
 
     Exit 1 when the plan has error-level gaps (DR rules), 2 on a bad spec.
@@ -29,7 +31,7 @@ def plan(spec: Path = typer.Argument(..., help="The requirements spec (YAML)."),
     out_dir = out_dir or out_legacy
     section = api.plan_dr_file(spec)
     if out_dir is not None:
-        written = api.write_dr_files(section, out_dir)
+        written = api.write_dr_files(section, out_dir, force=force)
         console.print(f"wrote {len(written)} files under {out_dir}")
     if json_:
         data = api.dr_plan_json(section)

@@ -74,6 +74,7 @@ def register(app: typer.Typer) -> None:
         select: list[str] = typer.Option([], "--select", help="Only these rule codes (repeatable)"),
         ignore: list[str] = typer.Option([], "--ignore", help="Skip these rule codes (repeatable)"),
         output: Path | None = typer.Option(None, "-o", "--output", help="Also write the report to this file"),
+        force: bool = typer.Option(False, "--force", help="Overwrite an existing report file"),
     ) -> None:
         """Check a database's design against the schema rules (SCH…): each finding located as
         schema.table.column (file:line for a DDL file), with the rationale and a fix as SQL."""
@@ -84,7 +85,9 @@ def register(app: typer.Typer) -> None:
                               select or None, ignore or None)
         text = report.render(fmt)
         if output is not None:
-            output.write_text(text, encoding="utf-8")
+            from dbwright.io import write_file
+
+            write_file(output, text, force=force)  # atomic; never through a symlink or over a special file
         if fmt == "text":
             out.print(text, markup=False, highlight=False)
         else:

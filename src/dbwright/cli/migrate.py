@@ -87,6 +87,8 @@ def plan_cmd(
     to: str = typer.Option(..., "--to", help="Target schema: DDL file, spec YAML, or PostgreSQL DSN (read-only)"),
     out_dir: Path | None = typer.Option(None, "-o", "--output", help="Write plan.md, phase SQL, rollback, Alembic, JSON"),
     out_legacy: Path | None = typer.Option(None, "--out", hidden=True, help="Same as --output."),
+    force: bool = typer.Option(False, "--force", help="Replace an output folder dbwright wrote (files you added "
+                               "are kept; anything else is refused)"),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON"),
     rename: list[str] = typer.Option([], "--rename", help="table.old=new or old_table=new_table; repeatable"),
     backfill: list[str] = typer.Option([], "--backfill", help="table.column=<SQL expression> for existing rows"),
@@ -116,7 +118,7 @@ def plan_cmd(
             raise typer.Exit(EXIT_FINDINGS)
         return
     with progress("diffing on a throwaway PostgreSQL"):
-        mp = api.plan_migration(from_, to, rename, backfill, _major(version), batch_size, out_dir)
+        mp = api.plan_migration(from_, to, rename, backfill, _major(version), batch_size, out_dir, force=force)
     if as_json:
         emit_json(mp.to_dict())
     else:
@@ -214,12 +216,14 @@ def switch_cmd(
     out_dir: Path | None = typer.Option(None, "-o", "--output", help="Write schema.sql, post.sql, RUNBOOK.md, JSON"),
     out_legacy: Path | None = typer.Option(None, "--out", hidden=True, help="Same as --output."),
     tool: str = typer.Option("debezium", "--cdc", help="debezium | dms"),
+    force: bool = typer.Option(False, "--force", help="Replace an output folder dbwright wrote (files you added "
+                               "are kept; anything else is refused)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """MySQL/MariaDB → PostgreSQL: type assessment, DDL, bulk copy + CDC runbook; --rehearse proves the copy."""
     out_dir = out_dir or out_legacy
     with progress("assessing the source"):
-        report = api.switch_engine(source, schema_file, data_copy, rehearse, out_dir, tool)
+        report = api.switch_engine(source, schema_file, data_copy, rehearse, out_dir, tool, force=force)
     if as_json:
         emit_json(report)
     else:

@@ -197,22 +197,21 @@ def _phase_file(phase: str) -> str:
     return f"{PHASES.index(phase) + 1:02d}_{phase}.sql"
 
 
-def write_plan(plan: Plan, out_dir: str | Path, title: str = "Migration plan") -> list[Path]:
-    d = Path(out_dir)
-    (d / "rollback").mkdir(parents=True, exist_ok=True)
-    (d / "alembic").mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-
-    def w(path: Path, text: str) -> None:
-        path.write_text(text)
-        written.append(path)
-
-    w(d / "plan.md", render_markdown(plan, title))
+def plan_files(plan: Plan, title: str = "Migration plan") -> dict[str, str]:
+    """Every file of a plan folder, in memory: {relative path: text}."""
+    files: dict[str, str] = {"plan.md": render_markdown(plan, title)}
     down = None
     for i, phase in enumerate(PHASES, 1):
-        w(d / _phase_file(phase), phase_sql(plan, phase))
-        w(d / "rollback" / _phase_file(phase), rollback_sql(plan, phase))
-        w(d / "alembic" / f"dbw{i:02d}_{phase}.py", alembic_revision(plan, phase, i, down))
+        files[_phase_file(phase)] = phase_sql(plan, phase)
+        files[f"rollback/{_phase_file(phase)}"] = rollback_sql(plan, phase)
+        files[f"alembic/dbw{i:02d}_{phase}.py"] = alembic_revision(plan, phase, i, down)
         down = f"dbw{i:02d}_{phase}"
-    w(d / "plan.json", json.dumps(plan.to_dict(), indent=2))
-    return written
+    files["plan.json"] = json.dumps(plan.to_dict(), indent=2)
+    return files
+
+
+def write_plan(plan: Plan, out_dir: str | Path, title: str = "Migration plan", force: bool = False) -> list[Path]:
+    """Write the plan folder through ``dbwright.io.write_tree`` (manifest, safe --force, atomic swap)."""
+    from dbwright.io import write_tree
+
+    return write_tree(Path(out_dir), plan_files(plan, title), force=force).files
