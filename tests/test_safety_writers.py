@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 
 import pytest
+
 from test_safety_output_tree import MANIFEST, dbw, snapshot, world  # noqa: F401  (world is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
