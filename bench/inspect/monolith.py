@@ -101,7 +101,7 @@ def new_user(dsn: str, tmp: Path, label: str, design: bool) -> dict[str, Any]:
         out["erds"] = len(erds)
         out["largest_erd_chars"] = max(erds.values()) if erds else 0
         out["erds_under_cap"] = all(v <= MERMAID_MAX_TEXT for v in erds.values())
-        out["doc_pages"] = len(list((idir / "docs").rglob("*.md"))) if (idir / "docs").exists() else 0
+        out["doc_pages"] = len(list((idir / "tables").rglob("*.md"))) + int((idir / "README.md").exists())
         out["validate_s"], v = _run(["validate", str(idir / "spec.yaml")])
         out["spec_validates"] = v.returncode == 0
         if v.returncode:
@@ -120,7 +120,8 @@ def new_user(dsn: str, tmp: Path, label: str, design: bool) -> dict[str, Any]:
         out["by_code"] = dict(sorted(by.items()))
         out["located"] = sum(1 for f in findings if f.get("location") or f.get("locations"))
         out["with_fix"] = sum(1 for f in findings if f.get("fix"))
-        out["rules"] = rep.get("summary", {}).get("rules_total")
+        out["rules"] = rep.get("rules_total")
+        out["rules_run"] = rep.get("rules_run")
     except json.JSONDecodeError:
         out["critique_tail"] = (c.stdout + c.stderr)[-1500:]
     if design:
