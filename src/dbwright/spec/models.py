@@ -179,6 +179,9 @@ class Availability(Strict):
     target: Fraction | None = Field(None, description="e.g. 99.95%")
     rpo: PerDisruption = Field(default_factory=PerDisruption)
     rto: PerDisruption = Field(default_factory=PerDisruption)
+    commit_latency: Seconds | None = Field(
+        None, description="Commit-latency budget: the most replication may add to each commit, e.g. 5ms "
+        "(synchronous commit across a longer round trip is infeasible)")
     maintenance_window: str | None = None
 
 

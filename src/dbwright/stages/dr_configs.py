@@ -177,7 +177,8 @@ def patroni_yml(s: dict[str, Any], node: str = "pg1") -> str:
                            "retry_timeout": _num(p["retry_timeout"]),
                            "maximum_lag_on_failover": int(p["maximum_lag_on_failover"]),
                            "primary_start_timeout": int(p["primary_start_timeout"]),
-                           "synchronous_mode": bool(p["synchronous_mode"]), "synchronous_mode_strict": False,
+                           "synchronous_mode": bool(p["synchronous_mode"]),
+                           "synchronous_mode_strict": bool(s.get("synchronous_mode_strict", False)),
                            "postgresql": {"use_pg_rewind": True, "use_slots": True, "parameters": params,
                                           "recovery_conf": {"restore_command":
                                                             f"pgbackrest --stanza={s['stanza']} archive-get %f \"%p\""}}}

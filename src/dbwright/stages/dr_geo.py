@@ -59,8 +59,17 @@ def _witness(spec: Spec, primary: str, dr: str) -> str | None:
     return min(cands)[1] if cands else None
 
 
+def voters(geo_data: dict[str, Any], ha: dict[str, Any]) -> list[str]:
+    """The DCS voters the configs list: every member of the chosen quorum placement (a witness region
+    included), else the in-region voters the HA plan sized."""
+    chosen = (geo_data.get("quorum") or {}).get("chosen")
+    if chosen:
+        return [f"etcd-{site}-{i + 1}" for site, n in sorted(chosen.items()) for i in range(n)]
+    return [f"etcd{i + 1}" for i in range(max(1, int(ha.get("dcs_voters") or 3)))]
+
+
 def plan_geo(spec: Spec, inputs: DrInputs, restore_b_s: float, archive_rpo_s: float,
-             ha_nodes: int) -> tuple[list[Decision], dict[str, Any]]:
+             ha_nodes: int, failover_s: float | None = None) -> tuple[list[Decision], dict[str, Any]]:
     regs = spec.regions
     primary = regs.primary or next((r.name for r in regs.list_ if r.role == "primary"), None)
     dr_region = regs.dr or next((r.name for r in regs.list_ if r.role == "dr"), None) or next(
@@ -123,13 +132,16 @@ def plan_geo(spec: Spec, inputs: DrInputs, restore_b_s: float, archive_rpo_s: fl
         placements["3 voters over 3 regions (1+1+1)"] = {primary: 1, dr_region: 1, witness: 1}
         placements["5 voters over 3 regions (2+2+1)"] = geo.spread(5, [primary, dr_region, witness])
     evals = {k: geo.quorum_placement(v).to_dict() for k, v in placements.items()}
-    data["quorum"] = {"witness": witness, "placements": evals}
+    cross = inputs.rpo_s("region") == 0 and witness is not None
+    data["quorum"] = {"witness": witness, "placements": evals,
+                      "chosen": placements["5 voters over 3 regions (2+2+1)"] if cross else None}
     decisions.append(Decision(
         topic="DCS quorum placement",
         choice=("3 etcd voters in the primary region (one per zone) for automatic in-region failover; a separate "
                 "standby cluster in the DR region promoted by runbook"
-                if inputs.rpo_s("region") > 0 else
-                f"5 voters over 3 regions (2+2+1, witness {witness}) — automatic failover across regions"),
+                if not cross else
+                f"5 voters over 3 regions (2+2+1, witness {witness}) — automatic failover across regions; "
+                "all 5 are listed in patroni.yml (etcd3.hosts)"),
         rationale=("A majority must survive the failure that should fail over automatically. 3 voters in one "
                    "region survive a zone, not a region; 2+1 over two regions cannot survive losing the larger "
                    "one; 2+2+1 over three regions survives any one region."),
@@ -140,7 +152,8 @@ def plan_geo(spec: Spec, inputs: DrInputs, restore_b_s: float, archive_rpo_s: fl
         evidence=[Evidence.formula(v["formula"], v["survives_any_site"], placement=v["placement"])
                   for v in evals.values()],
     ))
-    tiers = _tiers(spec, inputs, restore_b_s, archive_rpo_s, rtt_ms, ha_nodes)
+    tiers = _tiers(spec, inputs, restore_b_s, archive_rpo_s, rtt_ms, ha_nodes,
+                   failover_s if cross else None)
     meet = [t for t in tiers if t["meets"]]
     chosen = min(meet, key=lambda t: t["cost"]["value"]) if meet else tiers[-1]
     data["tiers"] = tiers
@@ -148,7 +161,7 @@ def plan_geo(spec: Spec, inputs: DrInputs, restore_b_s: float, archive_rpo_s: fl
     data["runbook"] = failover_runbook(primary, dr_region, chosen["tier"])
     decisions.append(Decision(
         topic="Multi-region DR tier",
-        choice=f"{chosen['tier']} in {dr_region}",
+        choice=f"{chosen['tier']} in {dr_region}" + ("" if meet else " — does NOT meet the region targets (DR018)"),
         rationale=(f"Cheapest tier meeting region RPO {fmt_duration(inputs.rpo_s('region'))} and RTO "
                    f"{fmt_duration(inputs.rto_s('region'))}: predicted RPO {chosen['rpo']['display']}, RTO "
                    f"{chosen['rto']['display']}, ≈ {chosen['cost']['display']}."
@@ -167,8 +180,16 @@ def plan_geo(spec: Spec, inputs: DrInputs, restore_b_s: float, archive_rpo_s: fl
     return decisions, data
 
 
+def top_tier(spec: Spec, inputs: DrInputs) -> str:
+    """The name of the strongest tier: 'active-active' only where the engine takes writes in both
+    regions (Galera multi-primary); a single-writer engine gets a hot standby, never a false label."""
+    if inputs.engine == "mariadb" and spec.dr.manager == "galera":
+        return "active-active"
+    return "hot standby"
+
+
 def _tiers(spec: Spec, inputs: DrInputs, restore_b_s: float, archive_rpo_s: float, rtt_ms: float,
-           ha_nodes: int) -> list[dict[str, Any]]:
+           ha_nodes: int, auto_failover_s: float | None = None) -> list[dict[str, Any]]:
     size_gb = inputs.size_b / 1e9
     wal_gb_month = inputs.wal_per_day["value"] * 30 / 1e9
     node = NODE_USD_MONTH + size_gb * 1.2 * GP3_USD_GB_MONTH
@@ -178,6 +199,17 @@ def _tiers(spec: Spec, inputs: DrInputs, restore_b_s: float, archive_rpo_s: floa
     restore = recovery.predict_restore(inputs.size_b, restore_b_s, inputs.wal_rate["value"] * 86400,
                                        provision_s=recovery.PROVISION_NEW_HOST_S, verify_s=verify, redirect_s=dns)
     stream_rpo = rtt_ms / 2000 + ASYNC_APPLY_S
+    top = top_tier(spec, inputs)
+    if top == "active-active":
+        top_rto, top_how = dns, "Galera writes in both regions; +RTT per commit (certification)"
+    elif auto_failover_s is not None:
+        top_rto = auto_failover_s + dns
+        top_how = ("standby in the DR region in the same Patroni cluster, synchronous, with a 2+2+1 DCS quorum: "
+                   "automatic failover across regions; +RTT per commit")
+    else:
+        top_rto = DECISION_S + recovery.PROMOTE_S + verify + dns
+        top_how = ("standby in the DR region streaming (sync when the region RPO is 0), promoted by runbook "
+                   "(no witness region for an automatic quorum)")
     rows = [
         ("backup & restore", archive_rpo_s, DECISION_S + restore.total_s, repo,
          "restore the off-site repository (repo2) onto a new host", {"restore_phases": restore.phases}),
@@ -186,8 +218,8 @@ def _tiers(spec: Spec, inputs: DrInputs, restore_b_s: float, archive_rpo_s: floa
          "small async standby streaming from the primary; resize, promote, switch DNS", {}),
         ("warm standby", stream_rpo, DECISION_S + recovery.PROMOTE_S + verify + dns, repo + node,
          "full-size Patroni standby cluster (standby_cluster) streaming async; promote and switch DNS", {}),
-        ("active-active", 0.0 if inputs.rpo_s("region") == 0 else stream_rpo, dns, repo + node * ha_nodes * 1.5,
-         "writes in both regions (multi-primary engine or distributed SQL); +RTT per commit when sync", {}),
+        (top, 0.0 if inputs.rpo_s("region") == 0 else stream_rpo, top_rto, repo + node * ha_nodes * 1.5,
+         top_how, {}),
     ]
     out = []
     for tier, rpo, rto, cost, how, extra in rows:
@@ -212,6 +244,8 @@ def failover_runbook(primary: str, dr: str, tier: str) -> dict[str, list[str]]:
                         "or has replayed all archived WAL."],
         "warm standby": [f"Check the {dr} standby cluster's replay lag (`pg_last_xact_replay_timestamp()`)."],
         "active-active": [f"Remove {primary} from the global load balancer; {dr} already takes writes."],
+        "hot standby": [f"Check that the {dr} standby is the synchronous one (`patronictl list`); with the 2+2+1 "
+                        "quorum Patroni promotes it by itself — confirm, do not promote twice."],
     }[tier]
     return {
         "failover": [

@@ -20,7 +20,8 @@ from dbwright.stages.context import DesignContext
 from dbwright.stages.dr_availability import plan_ha
 from dbwright.stages.dr_backup import plan_backups, plan_delayed_replica, restore_throughput
 from dbwright.stages.dr_common import derive_inputs, q
-from dbwright.stages.dr_geo import DECISION_S, jurisdiction, plan_cost, plan_geo
+from dbwright.stages.dr_feasibility import best_availability, failover_floor, priced_options
+from dbwright.stages.dr_geo import DECISION_S, jurisdiction, plan_cost, plan_geo, voters
 from dbwright.stages.dr_pitr import choose_archive_timeout, mariadb_plan, pitr_runbooks
 from dbwright.theory import geo, recovery
 
@@ -61,7 +62,8 @@ def build_section(spec: Spec, positions: Positions | None = None, engine_hint: s
     archive_dec, archive = choose_archive_timeout(spec, inputs)
     zone_rtt = geo.INTER_ZONE_RTT_MS
     ha_decs, ha = plan_ha(spec, inputs, zone_rtt)
-    geo_decs, geo_data = plan_geo(spec, inputs, restore_bps["value"], archive["archive_rpo"]["value"], ha["nodes"])
+    geo_decs, geo_data = plan_geo(spec, inputs, restore_bps["value"], archive["archive_rpo"]["value"], ha["nodes"],
+                                  ha["failover"]["value"] if ha["nodes"] > 1 else None)
     # MariaDB: the binlog stream replaces WAL archiving (see the MariaDB decision below).
     decisions += [*backup_decs, *([archive_dec] if inputs.engine == "postgresql" else []), *ha_decs, *geo_decs]
     pitr: dict[str, Any] = {"runbooks": pitr_runbooks(STANZA), "archive": archive}
@@ -79,6 +81,7 @@ def build_section(spec: Spec, positions: Positions | None = None, engine_hint: s
     facts = build_facts(spec, inputs, ha, geo_data, archive, chosen, backups)
     facts.cost_usd_month = cost["monthly"]["value"]
     facts.budget_usd_month = cost["budget_usd_month"]
+    facts.options = priced_options(spec, inputs, ha, geo_data, cost)
     findings = check(facts, positions)
     settings = config_settings(spec, inputs, ha, geo_data, archive, backups)
     data = {
@@ -153,7 +156,8 @@ def build_facts(spec: Spec, inputs: Any, ha: dict[str, Any], geo_data: dict[str,
                 chosen: dict[str, Any], backups: dict[str, Any]) -> DrFacts:
     tier = geo_data.get("tier")
     region_rpo_mech = {"backup & restore": "archive", "pilot light": "async", "warm standby": "async",
-                       "active-active": "sync" if inputs.rpo_s("region") == 0 else "async"}.get(tier or "", "archive")
+                       "active-active": "sync" if inputs.rpo_s("region") == 0 else "async",
+                       "hot standby": "sync" if inputs.rpo_s("region") == 0 else "async"}.get(tier or "", "archive")
     region_rto_mech = "restore" if tier in (None, "backup & restore") else "promote"
     has_ha = ha["nodes"] > 1
     in_region = ha["replication"] if has_ha else "archive"
@@ -189,7 +193,12 @@ def build_facts(spec: Spec, inputs: Any, ha: dict[str, Any], geo_data: dict[str,
         automatic_failover=has_ha, watchdog=ha["watchdog"], residency=list(spec.regions.residency),
         data_regions=data_regions, availability=ha["availability"]["value"],
         availability_target=inputs.target, wal_rate_bps=inputs.wal_rate["value"],
-        replay_rate_bps=recovery.REPLAY_RATE_BPS)
+        replay_rate_bps=recovery.REPLAY_RATE_BPS,
+        commit_latency_budget_ms=(spec.availability.commit_latency * 1000
+                                  if spec.availability.commit_latency is not None else None),
+        failover_floor_s=failover_floor(spec, inputs) if has_ha else None,
+        availability_max=best_availability(ha["failover"]["expected"]["value"]) if has_ha else None,
+        region_tier_meets=(any(t["meets"] for t in geo_data["tiers"]) if geo_data.get("tiers") else None))
 
 
 def check(facts: DrFacts, positions: Positions | None) -> list[Finding]:
@@ -219,6 +228,10 @@ def config_settings(spec: Spec, inputs: Any, ha: dict[str, Any], geo_data: dict[
                                                   for t in ret["tiers"]],
         "patroni": ha["patroni"], "health_check": ha["health_check"], "watchdog": ha["watchdog"],
         "replication": ha["replication"], "nodes": ha["nodes"],
+        # Strict synchronous mode whenever RPO 0 is promised: without it Patroni drops to async when the
+        # last synchronous standby goes, and an acknowledged commit can then be lost.
+        "synchronous_mode_strict": ha["replication"] == "sync" and min(rpo.values()) == 0,
+        "etcd_hosts": voters(geo_data, ha),
         "alerts": {"backup_age_s": chosen["schedule"]["full_every_days"] * 86400 * 1.5
                    if not chosen["schedule"]["diff_every_days"] else 86400 * 1.5,
                    "replication_lag_s": max(1.0, min(rpo["region"], rpo["host"] or rpo["region"])),

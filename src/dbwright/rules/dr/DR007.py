@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from dbwright.model import Finding, Location, Severity
 from dbwright.rules.base import Rule, register
-from dbwright.rules.dr.facts import DrFacts, fmt
+from dbwright.rules.dr.facts import DrFacts, fmt, with_options
 
 
 @register
@@ -43,6 +43,10 @@ class FailoverExceedsRto(Rule):
         for kind, mech in facts.rto_mechanism.items():
             rto = facts.rto_s.get(kind)
             if mech == "failover" and rto is not None and facts.failover_worst_s > rto:
-                yield self.finding(f"worst-case failover {fmt(facts.failover_worst_s)} exceeds the {kind} RTO {fmt(rto)}",
-                                   Location(path=f"availability.rto.{kind}"),
-                                   "lower Patroni ttl/loop_wait/retry_timeout and health-check interval, or raise the RTO")
+                floor = facts.failover_floor_s
+                below = (f"; the HA manager's failover floor is {fmt(floor)}, so no setting meets it"
+                         if floor is not None and floor > rto else "")
+                yield self.finding(f"worst-case failover {fmt(facts.failover_worst_s)} exceeds the {kind} RTO "
+                                   f"{fmt(rto)}{below}", Location(path=f"availability.rto.{kind}"),
+                                   with_options(facts, self.code, "lower Patroni ttl/loop_wait/retry_timeout and "
+                                                "health-check interval, or raise the RTO"))

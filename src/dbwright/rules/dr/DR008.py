@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from dbwright.model import Finding, Location, Severity
 from dbwright.rules.base import Rule, register
-from dbwright.rules.dr.facts import DrFacts, fmt
+from dbwright.rules.dr.facts import DrFacts, fmt, with_options
 
 
 @register
@@ -44,4 +44,5 @@ class AsyncLossAboveRpo(Rule):
             if mech == "async" and rpo is not None and (rpo == 0 or (bound is not None and rpo < bound)):
                 yield self.finding(f"{kind} RPO {fmt(rpo)} with asynchronous replication (can lose up to "
                                    f"{fmt(bound or 0)} of WAL)", Location(path=f"availability.rpo.{kind}"),
-                                   "use synchronous replication to a standby in another zone, or relax the RPO")
+                                   with_options(facts, self.code, "use synchronous replication to a standby in "
+                                                "another zone, or relax the RPO"))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from dbwright.model import Finding, Location, Severity
 from dbwright.rules.base import Rule, register
-from dbwright.rules.dr.facts import DrFacts
+from dbwright.rules.dr.facts import DrFacts, with_options
 
 
 @register
@@ -35,11 +35,14 @@ class AvailabilityBelowTarget(Rule):
     code = "DR013"
     name = "dr.availability_below_target"
     bundle = "dr"
-    severity = Severity.WARNING
+    severity = Severity.ERROR
 
     def check(self, facts: DrFacts) -> Iterator[Finding]:
         a, t = facts.availability, facts.availability_target
         if a is not None and t is not None and a < t:
-            yield self.finding(f"predicted availability {a * 100:.4f}% is below the target {t * 100:g}%",
+            best = (f"; the largest in-region composition gives {facts.availability_max * 100:.4f}%"
+                    if facts.availability_max is not None else "")
+            yield self.finding(f"predicted availability {a * 100:.4f}% is below the target {t * 100:g}%{best}",
                                Location(path="availability.target"),
-                               "add replicas/automatic failover or shorten failover time")
+                               with_options(facts, self.code, "add replicas/automatic failover or shorten "
+                                            "failover time"))

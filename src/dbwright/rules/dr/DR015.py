@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from dbwright.model import Finding, Location, Severity
 from dbwright.rules.base import Rule, register
-from dbwright.rules.dr.facts import DrFacts
+from dbwright.rules.dr.facts import DrFacts, with_options
 
 
 @register
@@ -38,11 +38,12 @@ class CostOverBudget(Rule):
     code = "DR015"
     name = "dr.cost_over_budget"
     bundle = "dr"
-    severity = Severity.WARNING
+    severity = Severity.ERROR
 
     def check(self, facts: DrFacts) -> Iterator[Finding]:
         c, b = facts.cost_usd_month, facts.budget_usd_month
         if c is not None and b is not None and c > b:
-            yield self.finding(f"the DR/HA plan costs about ${c:,.0f}/month, above the ${b:,.0f}/month budget",
-                               Location(path="budget.monthly_usd"),
-                               "choose a cheaper DR tier (relax the region RTO), reserve capacity, or raise the budget")
+            yield self.finding(f"the cheapest DR/HA plan meeting the RPO/RTO targets costs about ${c:,.0f}/month, "
+                               f"above the ${b:,.0f}/month budget", Location(path="budget.monthly_usd"),
+                               with_options(facts, self.code, "choose a cheaper DR tier (relax the region RTO), "
+                                            "reserve capacity, or raise the budget"))

@@ -44,6 +44,12 @@ class DrFacts:
     zone_failover_automatic: bool | None = None
     zones: int | None = None
     budget_usd_month: float | None = None
+    commit_latency_budget_ms: float | None = None
+    failover_floor_s: float | None = None  # the HA manager's fastest safe failover (worst case)
+    availability_max: float | None = None  # the best the largest in-region composition gives
+    region_tier_meets: bool | None = None  # some DR tier meets the region RPO and RTO
+    # Priced options per rule code, computed by the plan (the RPO you get, the latency you add, the cost).
+    options: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DrFacts:
@@ -63,3 +69,11 @@ def fmt(seconds: float) -> str:
     if seconds < 3 * 86400:
         return f"{seconds / 3600:.1f} h"
     return f"{seconds / 86400:.1f} d"
+
+
+def with_options(facts: DrFacts, code: str, fallback: str) -> str:
+    """The remediation: the plan's priced options for ``code`` when it computed them, else ``fallback``."""
+    opts = facts.options.get(code) or []
+    if not opts:
+        return fallback
+    return "options: " + "; ".join(f"({i}) {o}" for i, o in enumerate(opts, 1))
