@@ -149,6 +149,9 @@ class Workload(Strict):
     access_skew: str | None = Field(None, description="e.g. zipf(1.1): hot keys for caching maths")
     cache_hit_target: Fraction | None = Field(
         None, description="Target shared-cache hit ratio the cache memory is sized for, e.g. 95%")
+    max_write_nodes: Count | None = Field(
+        None, description="Most write nodes (shard primaries) the platform may run; writes above "
+        "per-node capacity × this are infeasible (default 64)")
 
 
 class Consistency(Strict):

@@ -59,7 +59,8 @@ def choose_replication(spec: Spec, inputs: DrInputs) -> tuple[str, dict[str, Any
               maximum_lag_on_failover_b=max_lag, wal_rate_bps=wal, rpo_s=need)
     if spec.dr.replication != "decide":
         return spec.dr.replication, bound
-    return ("sync" if need == 0 or need < bound["value"] else "async"), bound
+    # Region RPO 0 is kept only by a synchronous standby in the DR region: the cluster replicates sync.
+    return ("sync" if need == 0 or need < bound["value"] or inputs.rpo_s("region") == 0 else "async"), bound
 
 
 def patroni_settings(spec: Spec, inputs: DrInputs) -> tuple[dict[str, float], str]:

@@ -87,7 +87,9 @@ def priced_options(spec: Spec, inputs: DrInputs, ha: dict[str, Any], geo_data: d
                     "per session)")
         out["DR017"] = opts
     bound = float(ha["async_loss_bound"]["value"])
-    out["DR008"] = [f"synchronous standby in another zone (Patroni synchronous_mode_strict): RPO 0 for host/zone "
+    how = ("semi-synchronous replication, AFTER_SYNC" if inputs.engine == "mariadb"
+           else "Patroni synchronous_mode_strict")
+    out["DR008"] = [f"synchronous standby in another zone ({how}): RPO 0 for host/zone "
                     f"loss, +{zone_rtt:.1f} ms per commit, {ha['nodes']} nodes keep it writable with one standby "
                     f"down (≈ {_usd(node)} per node)",
                     f"keep async: RPO ≈ {fmt_duration(bound)} (maximum_lag_on_failover / WAL rate), no extra cost"]
@@ -98,7 +100,8 @@ def priced_options(spec: Spec, inputs: DrInputs, ha: dict[str, Any], geo_data: d
     mariadb_fo = recovery.predict_maxscale_failover().worst_s
     out["DR007"] = [f"raise the host RTO to ≥ {fmt_duration(floor)} ({manager} at its safe floor"
                     + (", ttl 10 s / loop_wait 2.5 s / retry_timeout 2.5 s" if manager == "patroni" else "") + ")",
-                    f"MariaDB + MaxScale auto-failover: ≈ {mariadb_fo:g} s worst case, same node count",
+                    *([f"MariaDB + MaxScale auto-failover: ≈ {mariadb_fo:g} s worst case, same node count"]
+                      if inputs.engine != "mariadb" else []),
                     f"distributed SQL (CockroachDB/YugabyteDB): lease takeover ≈ {DISTRIBUTED_LEASE_FAILOVER_S:g} s, "
                     f"RF 3 ≈ 3 × {_usd(node)} plus licences/managed premium",
                     "client-side retry that hides the failover: the RTO stays, the user-visible error does not"]

@@ -29,6 +29,9 @@ NODE_CORES = 16
 NODE_RAM = 128 * 2**30
 EFFICIENCY = 0.7   # share of linear scaling kept when going from the sandbox's cores to a node's
 UTILISATION = 0.6  # plan nodes to run at most 60% busy at peak
+# Assumption when the spec gives no workload.max_write_nodes: beyond ~64 shard primaries operations
+# (schema changes, rebalancing, backups per shard) dominate; a larger fleet is a different product.
+DEFAULT_MAX_WRITE_NODES = 64
 SINGLE_NODE_STORAGE = 64 * 2**40
 BATCHED_INSERT_RATE = 10_000.0
 INGEST_BATCH = 500
@@ -261,6 +264,7 @@ def capacity_decisions(spec: Spec, proj: list[dict[str, Any]], tp: dict[str, Any
                                    processes, clients=client),
                   Evidence.cited("Number of database connections", cap.SOURCES["pool_size"]),
                   Evidence.cited("PgBouncer configuration reference", cap.SOURCES["pgbouncer"])]))
+    findings += write_feasibility(spec, now["peak_rows_written"], per_node_writes, tp, ingest_heavy)
     if tp.get("planning_default"):
         findings.append(Finding("SCALE000", Severity.INFO, "per-node throughput is a planning default, not measured",
                                 Location(path="workload"), remediation="run `dbwright capacity SPEC --measure` or "
@@ -269,6 +273,33 @@ def capacity_decisions(spec: Spec, proj: list[dict[str, Any]], tp: dict[str, Any
             "projections": rows, "pgbouncer": pgb, "memory_hit_ratio": mem_hit,
             "years_until_write_limit": tw, "years_until_read_limit": tr}
     return decisions, data, findings
+
+
+def write_feasibility(spec: Spec, peak_writes: float, per_node: float, tp: dict[str, Any],
+                      batched: bool) -> list[Finding]:
+    """Error when peak writes exceed per-node capacity (at the utilisation target) × the most write nodes."""
+    max_nodes = spec.workload.max_write_nodes or DEFAULT_MAX_WRITE_NODES
+    ceiling = per_node * max_nodes
+    if peak_writes <= ceiling or per_node <= 0:
+        return []
+    need = math.ceil(peak_writes / per_node)
+    basis = "planning default" if tp.get("planning_default") else f"measured on {tp.get('engine')}"
+    # COPY/multi-row batches: the planning default's copy/insert ratio (50k vs 10k rows/s per 2 cores)
+    per_batch = per_node * PLANNING["copy_rows_per_s"] / PLANNING["insert_rows_per_s"]
+    batch = ("buffer in a log (Kafka) and aggregate before loading: the per-node figure is already COPY-batched"
+             if batched else f"batch inserts (COPY / multi-row, ≈ {per_batch:,.0f} rows/s per node at the same "
+             "utilisation) or buffer in a log (Kafka) and load in bulk")
+    return [Finding(
+        "SCALE002", Severity.ERROR,
+        f"peak writes {peak_writes:,.0f} rows/s exceed per-node capacity {per_node:,.0f} rows/s ({basis}, at "
+        f"{UTILISATION:.0%} utilisation) × {max_nodes} write nodes = {ceiling:,.0f} rows/s",
+        Location(path="workload.max_write_nodes" if spec.workload.max_write_nodes else "access_patterns"),
+        rationale="a write rate no allowed fleet can absorb is not a plan: the primaries queue, replicas lag "
+                  "and backups fall behind",
+        remediation=(f"options: (1) allow ≥ {need} write nodes (≈ ${need * 0.45 * 730:,.0f}/month of primaries "
+                     "before replicas); (2) " + batch + "; (3) a "
+                     "distributed SQL or time-series engine sized by its own per-node figures; (4) lower or "
+                     f"aggregate the write rate to ≤ {ceiling:,.0f} rows/s"))]
 
 
 def _cache_saved(ctx_sections: dict[str, Section]) -> float:
