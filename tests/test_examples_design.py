@@ -1,4 +1,5 @@
-"""Every bundled example designs without error-level findings, verified on all three engines."""
+"""Every bundled example designs without error-level findings other than its stated infeasibilities,
+verified on all three engines."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ from dbwright.render.markdown import render_design_markdown
 from helpers_design import ROOT
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+# Requirements of an example that its chosen topology cannot meet (issue 12: feasibility is a result,
+# an error finding with priced options — not a quiet warning). Computed, not tuned away:
+# - analytics-dashboard, iot-timeseries: the cheapest DR/HA plan meeting RPO/RTO over the shard
+#   groups the scaling stage sized costs more than budget.monthly_usd;
+# - multi-region-strong: region RPO 0 and RTO 1 min; the PostgreSQL hot standby with a 2+2+1 quorum
+#   fails over in ≈ 80 s (the old "active-active" label claimed DNS-switch time for a single writer).
+INFEASIBLE = {"analytics-dashboard": {"DR015"}, "iot-timeseries": {"DR015"}, "multi-region-strong": {"DR018"}}
 
 
 def test_twelve_examples() -> None:
@@ -23,8 +31,9 @@ def test_example_designs_clean_on_every_engine(path: Path, pg_cluster, maria) ->
     opts = api.DesignOptions(engines=("sqlite", "postgresql", "mariadb"),
                              sandboxes={"postgresql": pg_cluster, "mariadb": maria}, max_rows_per_table=600)
     result = api.design(path, None, opts)
-    errors = [str(f) for f in result.design.all_findings() if f.severity is api.Severity.ERROR]
-    assert errors == []
+    errors = [f for f in result.design.all_findings() if f.severity is api.Severity.ERROR]
+    assert {f.code for f in errors} == INFEASIBLE.get(path.stem, set()), [str(f) for f in errors]
+    assert all(f.remediation.startswith("options: (1) ") for f in errors)
     assert result.verification is not None
     for run in result.verification["engines"]:
         assert run["round_trip"]["differences"] == [], run["engine"]

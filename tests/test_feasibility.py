@@ -75,7 +75,7 @@ def test_plan_labels_and_configs_match_the_claims(plans: dict[str, object]) -> N
     assert data["multi_region"]["tier"] == "hot standby"
     assert all(t["tier"] != "active-active" for t in data["multi_region"]["tiers"])
     files = dr_files(section)  # type: ignore[arg-type]
-    patroni = next(v for k, v in files.items() if k.endswith("patroni.yml") or "patroni" in k and k.endswith(".yml"))
+    patroni = next(v for k, v in files.items() if "patroni" in k and k.endswith(".yml"))
     assert "synchronous_mode_strict: true" in patroni  # RPO 0 is promised
     witness = data["multi_region"]["quorum"]["witness"]
     assert witness and f"etcd-{witness}-1:2379" in patroni  # every voter, the witness region included

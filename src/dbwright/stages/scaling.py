@@ -285,7 +285,7 @@ def write_feasibility(spec: Spec, peak_writes: float, per_node: float, tp: dict[
     need = math.ceil(peak_writes / per_node)
     basis = "planning default" if tp.get("planning_default") else f"measured on {tp.get('engine')}"
     # COPY/multi-row batches: the planning default's copy/insert ratio (50k vs 10k rows/s per 2 cores)
-    per_batch = per_node * PLANNING["copy_rows_per_s"] / PLANNING["insert_rows_per_s"]
+    per_batch = per_node * float(PLANNING["copy_rows_per_s"] or 1) / float(PLANNING["insert_rows_per_s"] or 1)
     batch = ("buffer in a log (Kafka) and aggregate before loading: the per-node figure is already COPY-batched"
              if batched else f"batch inserts (COPY / multi-row, ≈ {per_batch:,.0f} rows/s per node at the same "
              "utilisation) or buffer in a log (Kafka) and load in bulk")
