@@ -18,6 +18,7 @@ from dbwright.stages import workload_profile as wp
 from dbwright.stages.context import DesignContext
 from dbwright.stages.technology_score import (
     ALL_DIMENSIONS,
+    TIE_RULE,
     EngineScore,
     Need,
     flip_weight,
@@ -25,6 +26,7 @@ from dbwright.stages.technology_score import (
     rank,
     rating,
     score_engine,
+    tie_key,
 )
 
 NEITHER_MARGIN = 4.0  # points by which an unlisted engine must beat the listed ones
@@ -118,6 +120,8 @@ def technology_decision(spec: Spec, ranking: list[EngineScore], need: dict[str, 
         rationale=f"Highest weighted score {win.score:.1f}/100 over {len(ranking)} engines. "
                   + (f"A close call: {run.engine.name} is within {win.score - run.score:.1f} points, so the "
                      "trade-offs below decide as much as the score. " if win.score - run.score < CLOSE_CALL else "")
+                  + (f"{win.engine.name} and {run.engine.name} tie at {win.score:.1f}: {TIE_RULE}. "
+                     if round(win.score, 1) == round(run.score, 1) else "")
                   + " ".join(r + "." for r in reasons),
         trade_offs=trade, alternatives=alts, evidence=evidence)
 
@@ -180,7 +184,7 @@ def compare(spec: Spec, names: list[str], catalog: Catalog | None = None) -> dic
     catalog = catalog or load_catalog()
     engines = [catalog.get(n) for n in names]
     need = needs(spec)
-    listed = sorted((score_engine(spec, e, need) for e in engines), key=lambda s: -s.score)
+    listed = sorted((score_engine(spec, e, need) for e in engines), key=lambda s: tie_key(spec, s))
     overall = rank(spec, catalog, need=need)
     best_listed = listed[0]
     best_other = next((s for s in overall if s.engine.id not in {e.id for e in engines}), None)

@@ -245,7 +245,18 @@ def rank(spec: Spec, catalog: Catalog, engines: list[Engine] | None = None,
     pool = engines if engines is not None else [
         e for e in catalog.engines if {"primary", "analytics"} & set(e.roles)
         and not any(catalog.resolve(x) == e.id for x in spec.technology.excluded)]
-    return sorted((score_engine(spec, e, need) for e in pool), key=lambda s: -s.score)
+    return sorted((score_engine(spec, e, need) for e in pool), key=lambda s: tie_key(spec, s))
+
+
+# Scores equal at the precision the design shows them (0.1 point) are a tie, broken by this stated rule.
+TIE_RULE = ("scores equal to 0.1 point are a tie, broken by the team's skill with the engine, then the "
+            "operations rating, then the engine id (alphabetical) — never silently by list order")
+
+
+def tie_key(spec: Spec, s: EngineScore) -> tuple[float, float, float, str]:
+    """Sort key: higher score first; ties broken by TIE_RULE."""
+    return (-round(s.score, 1), -team_rating(spec, s.engine), -float(s.ratings.get("operations", 0.0)),
+            s.engine.id)
 
 
 def flip_weight(spec: Spec, winner: Engine, other: Engine, need: dict[str, Need]) -> tuple[str, float] | None:
@@ -264,4 +275,5 @@ def flip_weight(spec: Spec, winner: Engine, other: Engine, need: dict[str, Need]
     return best
 
 
-__all__ = ["ALL_DIMENSIONS", "EngineScore", "Need", "flip_weight", "needs", "rank", "rating", "score_engine"]
+__all__ = ["ALL_DIMENSIONS", "TIE_RULE", "EngineScore", "Need", "flip_weight", "needs", "rank", "rating",
+           "score_engine", "tie_key"]
