@@ -20,6 +20,7 @@ from dbwright.stages.context import DesignContext
 from dbwright.stages.dr_availability import plan_ha
 from dbwright.stages.dr_backup import plan_backups, plan_delayed_replica, restore_throughput
 from dbwright.stages.dr_common import derive_inputs, q
+from dbwright.stages.dr_distributed import build_distributed, is_distributed
 from dbwright.stages.dr_feasibility import best_availability, failover_floor, priced_options
 from dbwright.stages.dr_geo import DECISION_S, jurisdiction, plan_cost, plan_geo, voters
 from dbwright.stages.dr_pitr import choose_archive_timeout, mariadb_plan, pitr_runbooks
@@ -34,6 +35,9 @@ def run(ctx: DesignContext) -> Section | None:
     if tech is not None:
         engine = tech.data.get("recommended") or tech.data.get("engine")
         hint = engine if isinstance(engine, str) else None
+    if ctx.spec.dr.engine == "decide" and is_distributed(hint):
+        assert hint is not None
+        return build_distributed(ctx.spec, ctx.positions, hint, shard_nodes(ctx))
     return build_section(ctx.spec, ctx.positions, hint, shard_nodes(ctx))
 
 

@@ -40,6 +40,8 @@ def _formula(x: dict[str, Any]) -> str:
 def render_markdown(section: Section) -> str:
     """The section body in DESIGN.md (the design template adds the summary, decisions and findings)."""
     d = section.data
+    if d.get("family") == "distributed":
+        return _distributed_markdown(d)
     parts: list[str] = []
     parts += ["### Targets and predictions", "",
               _table(["disruption", "RPO target", "RPO predicted", "by", "RTO target", "RTO predicted", "by", "meets"],
@@ -174,11 +176,31 @@ def render_files(section: Section) -> dict[str, str]:
     return files
 
 
+def _distributed_markdown(d: dict[str, Any]) -> str:
+    rows = [[r["disruption"], r["rpo_target"], r["rpo_predicted"], r["rto_target"], r["rto_predicted"], r["meets"]]
+            for r in d["targets"]]
+    parts = ["### Targets and predictions", "",
+             _table(["disruption", "RPO target", "RPO predicted", "RTO target", "RTO predicted", "meets"], rows), "",
+             "### Replication", "",
+             _table(["engine", "RF", "survival goal", "placement", "commit latency added", "takeover", "availability"],
+                    [[d["engine"], d["rf"], d["survival_goal"],
+                      ", ".join(f"{k}: {n}" for k, n in d["placement"].items()), d["commit_latency_added"],
+                      d["takeover"], d["availability"]]]), "",
+             f"Verification: {d['verification']['reason']}.", ""]
+    if d["inputs"]["assumptions"]:
+        parts += ["Assumptions: " + "; ".join(d["inputs"]["assumptions"]) + ".", ""]
+    return "\n".join(parts)
+
+
 def dr_files(section: Section) -> dict[str, str]:
     """Configs and runbooks, paths relative to a DR directory."""
     d = section.data
+    if d.get("family") == "distributed":
+        from dbwright.stages.dr_distributed import distributed_files
+
+        return distributed_files(d)
     files = render_configs(d["settings"])
-    for kind, steps in d["pitr"]["runbooks"].items():
+    for kind, steps in (d["pitr"]["runbooks"].items() if d["engine"] == "postgresql" else ()):
         files[f"runbooks/pitr-{kind}.md"] = _runbook(f"Point-in-time recovery to a {kind} target (PostgreSQL)",
                                                      steps)
     if "mariadb" in d["pitr"]:
