@@ -275,6 +275,38 @@ def capacity_decisions(spec: Spec, proj: list[dict[str, Any]], tp: dict[str, Any
     return decisions, data, findings
 
 
+MYSQL_FAMILY = ("mysql", "mariadb")
+DISTRIBUTED_FAMILY = ("cockroachdb", "yugabytedb", "tidb", "spanner")
+
+
+def engine_pooling(decisions: list[Decision], engine: str | None) -> str:
+    """Re-aim the pooling decision at the chosen engine's family; returns the pooler planned.
+
+    The connection maths (Little's law, cores × 2 + 1 per node) holds for every engine; the tool
+    that enforces it does not: PgBouncer speaks only the PostgreSQL protocol."""
+    dec = next((d for d in decisions if d.topic == "connection pooling"), None)
+    if dec is None or engine not in (*MYSQL_FAMILY, *DISTRIBUTED_FAMILY):
+        return "pgbouncer"
+    size = dec.choice.split(":", 1)[1].split(",")[0].strip() if ":" in dec.choice else dec.choice
+    if engine in MYSQL_FAMILY:
+        dec.choice = f"ProxySQL (connection multiplexing, read/write split): {size}"
+        dec.trade_offs = ["multiplexing is disabled for a connection that sets session variables, creates "
+                          "temporary tables or takes GET_LOCK: keep sessions stateless",
+                          "ProxySQL is another tier to run (2 instances, or one per application host)"]
+        dec.alternatives = [Alternative("MaxScale (readwritesplit)", "BSL licence for production beyond 3 servers"),
+                            Alternative("PgBouncer", f"speaks only the PostgreSQL protocol, not {engine}'s")]
+        dec.evidence.append(Evidence.cited("ProxySQL multiplexing", "https://proxysql.com/documentation/multiplexing/"))
+        return "proxysql"
+    dec.choice = (f"application-side pools per node behind a load balancer ({engine} nodes are symmetric; "
+                  f"YSQL Connection Manager on YugabyteDB): {size}")
+    dec.trade_offs = ["every node accepts connections: pools spread over all nodes, sized per node"]
+    dec.alternatives = [Alternative("PgBouncer", f"works only for PostgreSQL-wire engines and hides node topology "
+                                    f"from {engine}'s smart drivers")]
+    dec.evidence.append(Evidence.cited("connection pooling for distributed SQL",
+                                       "https://www.cockroachlabs.com/docs/stable/connection-pooling"))
+    return "application"
+
+
 def write_feasibility(spec: Spec, peak_writes: float, per_node: float, tp: dict[str, Any],
                       batched: bool) -> list[Finding]:
     """Error when peak writes exceed per-node capacity (at the utilisation target) × the most write nodes."""
@@ -343,6 +375,7 @@ def build(spec: Spec, sections: dict[str, Section], options: dict[str, Any]) -> 
                                                 skip=hashed)
             decisions = [d for d in decisions if id(d) not in old] + part_ds
     data.update({"throughput": tp, "ingest": ingest_data, "partitioning": part_data, "sharding": shard_data})
+    data["pooler"] = engine_pooling(decisions, engine)
     now, y5 = data["projections"][0], data["projections"][-1]
     summary = (f"{fmt_bytes(now['total_bytes'])} today → {fmt_bytes(y5['total_bytes'])} in 5 years; "
                f"peak {now['peak_rows_written']:,.0f} rows/s written, {now['peak_reads_db']:,.0f} DB reads/s; "
