@@ -212,3 +212,17 @@ def test_design_rejects_an_unknown_drill(tmp_path: Path) -> None:
                                  "--engines", "sqlite", "--drill", "pitrr"])
     assert r.exit_code == 2 and "unknown drill pitrr" in r.output
     assert not (tmp_path / "o" / "DESIGN.md").exists()
+
+
+def test_prediction_verdict_is_judged_apart_from_data() -> None:
+    from dbwright.drills.common import prediction_verdict
+
+    # issue 12: pitr measured 3.0–4.2 s against a predicted 1.78 s and still said "passed"
+    slow = prediction_verdict({"passed": True, "predicted": {"rto_s": 1.78}, "measured": {"rto_s": 3.0}})
+    assert slow["verdict"] == "outside" and slow["ratio"] == pytest.approx(1.685, abs=0.01)
+    assert prediction_verdict({"predicted": {"rto_s": 1.78}, "measured": {"rto_s": 1.9}})["verdict"] == "within"
+    # failover predicts a range: 21.6 s inside 20.5…32.5 s holds, 45 s does not
+    rng = {"rto_s": 26.5, "best_s": 20.5, "worst_s": 32.5}
+    assert prediction_verdict({"predicted": rng, "measured": {"rto_s": 21.6}})["verdict"] == "within"
+    assert prediction_verdict({"predicted": rng, "measured": {"rto_s": 45.0}})["verdict"] == "outside"
+    assert prediction_verdict({"measured": {"rto_s": 3.0}})["verdict"] == "not predicted"

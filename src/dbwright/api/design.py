@@ -136,7 +136,7 @@ def design(path: str | Path, out_dir: str | Path | None = None, options: DesignO
 
 DRILL_KEYS = ("kind", "engine", "tool", "topology", "started", "target_time", "acked_commits", "acked_lost",
               "rows_after_target", "predicted", "measured", "ratio_measured_to_predicted", "passed", "data",
-              "kills", "variants", "summary", "host_load", "drill_wall_s", "note")
+              "kills", "variants", "summary", "host_load", "drill_wall_s", "note", "prediction")
 
 
 def run_design_drills(design_: Design, kinds: tuple[str, ...], options: dict[str, Any],
@@ -174,6 +174,15 @@ def run_design_drills(design_: Design, kinds: tuple[str, ...], options: dict[str
                 f"drill {kind} failed its checks: {r.get('acked_lost')} acknowledged commit(s) lost, "
                 f"{r.get('rows_after_target', 0)} row(s) after the target", Location(path="dr"),
                 remediation=f"run `dbwright drill {kind} --keep` and read its logs"))
+        pv = r.get("prediction") or {}
+        if pv.get("verdict") == "outside":
+            section.findings.append(Finding(
+                "DRILL002", Severity.WARNING,
+                f"drill {kind}: measured RTO {pv['measured_s']:.1f} s is outside ±{pv['tolerance']:.0%} of the "
+                f"predicted {pv['predicted_s']:.1f} s (ratio {pv['ratio']}); the data checks are reported apart",
+                Location(path="dr"),
+                remediation="feed the measured throughput back (dr.restore_throughput) or re-run on a quiet host; "
+                            "the drill's host_load shows how busy this one was"))
     section.data["drills"] = results
 
 

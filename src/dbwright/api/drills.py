@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dbwright.drills import history as _history
-from dbwright.drills.common import DrillError
+from dbwright.drills.common import DrillError, prediction_verdict
 from dbwright.model import DbwrightError
 
 KINDS = ("pitr", "disaster", "failover", "mariadb-pitr")
@@ -71,6 +71,7 @@ def drill(kind: str, history: Path | str | bool | None = None, **options: Any) -
         result = run(**opts)
     except DrillError as exc:
         raise DbwrightError(f"drill {kind} failed: {exc}") from exc
+    result["prediction"] = prediction_verdict(result)
     if history is not False:
         path = _history.append(result, None if history in (None, True) else Path(str(history)))
         svg = path.parent / f"{kind}-{result.get('started', '')[:19].replace(':', '')}.svg"

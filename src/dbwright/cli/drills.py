@@ -73,7 +73,12 @@ def _print_human(r: dict[str, Any]) -> None:
                       f"{r['measured_effective_throughput_bps'] / 1e6:.0f} MB/s (the plan's size term; for this "
                       f"host, set dr.restore_throughput: {r['measured_effective_throughput_bps'] / 1e6:.0f}MB)",
                       markup=False)
-    out.print(f"{'PASSED' if r.get('passed') else 'FAILED'}: drill {kind}, wall time "
+    pv = r.get("prediction") or {}
+    if pv.get("verdict") in ("within", "outside"):
+        out.print(f"prediction: {pv['verdict'].upper()} ±{pv['tolerance']:.0%} (measured {pv['measured_s']:.1f} s vs "
+                  f"predicted {pv['predicted_s']:.1f} s, ratio {pv['ratio']}) — judged apart from the data checks",
+                  markup=False)
+    out.print(f"{'PASSED' if r.get('passed') else 'FAILED'} on data: drill {kind}, wall time "
               f"{r.get('drill_wall_s', 0):.1f} s" + (f"; kept {r['run_dir']}" if r.get("kept") else ""), markup=False)
     if r.get("timeline_svg"):
         console.print(f"timeline: {r['timeline_svg']}  history: {r['history_file']}")

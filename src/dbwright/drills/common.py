@@ -271,3 +271,29 @@ def evict_cache(path: Path) -> int:
                 finally:
                     os.close(fd)
     return n
+
+
+PREDICTION_TOLERANCE = 0.25  # a prediction holds when measured RTO is within ±25% of it
+
+
+def prediction_verdict(result: dict[str, Any], tolerance: float = PREDICTION_TOLERANCE) -> dict[str, Any]:
+    """Judge the RTO prediction apart from pass/fail on data: 'within' or 'outside' the tolerance.
+
+    A drill passes on data (0 acknowledged commits lost, 0 rows after the target); whether the
+    plan's prediction held is a separate result, so a correct restore that took twice the
+    predicted time is reported as such instead of as a quiet pass. Failover drills predict a
+    best…worst range: measured inside [best × (1 − tol), worst × (1 + tol)] holds."""
+    pred = result.get("predicted") or {}
+    meas = result.get("measured") or {}
+    p = pred.get("rto_s")
+    m = meas.get("rto_s") if meas else result.get("rto_s")
+    if m is None:
+        m = result.get("rto_max_s")
+    if not p or m is None:
+        return {"verdict": "not predicted", "tolerance": tolerance}
+    lo = float(pred.get("best_s", p)) * (1 - tolerance)
+    hi = float(pred.get("worst_s", p)) * (1 + tolerance)
+    within = lo <= float(m) <= hi
+    return {"verdict": "within" if within else "outside", "tolerance": tolerance, "predicted_s": float(p),
+            "measured_s": float(m), "ratio": round(float(m) / float(p), 3), "bounds_s": [round(lo, 3), round(hi, 3)],
+            "rule": f"measured RTO within [best × (1 − {tolerance:g}), worst × (1 + {tolerance:g})] of the prediction"}
