@@ -97,6 +97,15 @@ AccessKind = Literal["lookup", "list", "range", "aggregate", "subtree", "ancesto
                      "insert", "update", "delete", "timeseries", "traversal", "similarity"]
 
 
+class Burst(Strict):
+    """A burst: ``rate`` calls/s for ``duration``, once ``every`` period (volumes average it in; sizing
+    takes it as a peak)."""
+
+    rate: PerSecond = Field(description="Calls per second during the burst, e.g. 500k/s")
+    duration: Seconds = Field(description="How long a burst lasts, e.g. 5m")
+    every: Seconds = Field(description="How often a burst happens, e.g. 30d (once a month)")
+
+
 class AccessPattern(Strict):
     """A query the application runs: SQL against the logical schema, or the structured form."""
 
@@ -112,6 +121,8 @@ class AccessPattern(Strict):
     writes: dict[str, int] = Field(default_factory=dict,
                                    description="Rows written per call by entity, e.g. {Order: 1, OrderLine: 3}")
     rate: PerSecond = Field(description="Calls per second at normal load, e.g. 800/s")
+    bursts: list[Burst] = Field(default_factory=list, description="Bursts apart from the sustained rate, e.g. "
+                                "[{rate: 500k/s, duration: 5m, every: 30d}] for a flash sale")
     p99: Seconds | None = Field(None, description="Latency target, e.g. 20ms")
     staleness: Seconds | None = Field(None, description="How stale a result may be, e.g. 60s")
     consistency: Literal["strong", "eventual"] | None = None

@@ -149,6 +149,7 @@ def derive_inputs(spec: Spec, engine_hint: str | None = None, shard_nodes: int =
         engine = "postgresql"
 
     from dbwright.stages.scaling import projections  # the one storage model of a design
+    from dbwright.stages.workload_profile import average_rate
 
     rows = {n: float(e.rows or 0) for n, e in spec.entities.items()}
     widths = {n: _row_bytes(spec, n) for n in spec.entities}
@@ -180,10 +181,11 @@ def derive_inputs(spec: Spec, engine_hint: str | None = None, shard_nodes: int =
         insert_bps = 0.0
         per_pattern: dict[str, float] = {}
         for ap in spec.access_patterns:
+            rate = average_rate(ap)  # sustained + bursts averaged in
             if ap.writes:
-                b = ap.rate * sum(n * widths.get(e, 100.0) for e, n in ap.writes.items())
+                b = rate * sum(n * widths.get(e, 100.0) for e, n in ap.writes.items())
             elif ap.is_write and ap.entity:
-                b = ap.rate * widths.get(ap.entity, 100.0)
+                b = rate * widths.get(ap.entity, 100.0)
             else:
                 continue
             per_pattern[ap.name] = b

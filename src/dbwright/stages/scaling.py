@@ -111,7 +111,7 @@ def load_at(spec: Spec, years: float, cache_saved: float) -> dict[str, float]:
     r = wp.rates(spec)
     g = cap.grow(1.0, _traffic_growth(spec), 12 * years)
     reads_db = max(0.0, r.peak_reads - cache_saved * r.peak_multiplier) * g
-    wal = 0.0
+    wal = wal_peak = 0.0
     for p in spec.access_patterns:
         if not p.is_write:
             continue
@@ -120,9 +120,11 @@ def load_at(spec: Spec, years: float, cache_saved: float) -> dict[str, float]:
             e = spec.entities.get(ent)
             if e is None:
                 continue
-            wal += p.rate * n * cap.wal_bytes_per_row(wp.row_payload(spec, e), wp.index_keys(spec, ent, e))
+            per_row = cap.wal_bytes_per_row(wp.row_payload(spec, e), wp.index_keys(spec, ent, e))
+            wal += wp.average_rate(p) * n * per_row  # volume: sustained + bursts averaged in
+            wal_peak += wp.peak_rate(p, r.peak_multiplier) * n * per_row  # sizing: the peak
     return {"peak_rows_written": r.peak_rows_written * g, "peak_reads_db": reads_db,
-            "wal_bytes_per_s_peak": wal * r.peak_multiplier * g, "wal_bytes_per_day": wal * 86400 * g,
+            "wal_bytes_per_s_peak": wal_peak * g, "wal_bytes_per_day": wal * 86400 * g,
             "growth_factor": g}
 
 
@@ -265,6 +267,7 @@ def capacity_decisions(spec: Spec, proj: list[dict[str, Any]], tp: dict[str, Any
                   Evidence.cited("Number of database connections", cap.SOURCES["pool_size"]),
                   Evidence.cited("PgBouncer configuration reference", cap.SOURCES["pgbouncer"])]))
     findings += write_feasibility(spec, now["peak_rows_written"], per_node_writes, tp, ingest_heavy)
+    findings += growth_contradictions(spec)
     if tp.get("planning_default"):
         findings.append(Finding("SCALE000", Severity.INFO, "per-node throughput is a planning default, not measured",
                                 Location(path="workload"), remediation="run `dbwright capacity SPEC --measure` or "
@@ -305,6 +308,52 @@ def engine_pooling(decisions: list[Decision], engine: str | None) -> str:
     dec.evidence.append(Evidence.cited("connection pooling for distributed SQL",
                                        "https://www.cockroachlabs.com/docs/stable/connection-pooling"))
     return "application"
+
+
+GROWTH_TOLERANCE = 2.0  # inserts and declared growth may differ by 2× before they contradict
+
+
+def _rate(r: float) -> str:
+    return f"{r:,.0f}/s" if r >= 10 else f"{r:.3g}/s"
+
+
+def _updated_parent(spec: Spec, p: Any, name: str) -> bool:
+    """An entity the pattern's own entity references (a balance, a parent's counter) is updated by
+    the call, not inserted: Transfer writes {Account: 2} touches two existing accounts."""
+    main = spec.entities.get(p.entity or "")
+    return main is not None and p.entity != name and any(
+        a.type == "ref" and a.ref == name for a in main.attributes.values())
+
+
+def growth_contradictions(spec: Spec) -> list[Finding]:
+    """Warn when an entity's insert rate and its declared growth disagree by more than 2×, with both."""
+    out: list[Finding] = []
+    month = 30 * 86400
+    for name, e in spec.entities.items():
+        rows = float(e.rows or 0)
+        g = wp.monthly_growth(spec, e)
+        pats = [p for p in spec.access_patterns if p.is_write and p.kind == "insert"
+                and (name in p.writes or (not p.writes and wp.pattern_entity(spec, p) == name))
+                and not _updated_parent(spec, p, name)]
+        if not rows or not pats:
+            continue
+        inserted = sum(wp.average_rate(p) * (p.writes.get(name, 1) if p.writes else 1) for p in pats) * month
+        turnover = rows * month / e.retention if e.retention else 0.0  # expired rows replaced by inserts
+        declared = rows * g + turnover
+        if declared <= 0 or (1 / GROWTH_TOLERANCE) <= inserted / declared <= GROWTH_TOLERANCE:
+            continue
+        out.append(Finding(
+            "SCALE003", Severity.WARNING,
+            f"{name}: insert patterns add {inserted:,.0f} rows/month (sustained + bursts averaged in: "
+            + ", ".join(f"{p.name} {_rate(wp.average_rate(p))}" for p in pats) + f") but rows {rows:,.0f} × growth "
+            f"{g:.1%}/month" + (f" + retention turnover {turnover:,.0f}" if turnover else "")
+            + f" = {declared:,.0f} rows/month — {inserted / declared:,.1f}× apart",
+            Location(path=f"entities.{name}.growth"),
+            rationale="volumes, partitions and backups are sized from one of the two numbers; if they disagree "
+                      "by more than 2× one of them is wrong (a burst given as sustained rate is the usual cause)",
+            remediation="state bursts apart from the sustained rate (access_patterns[].bursts: rate, duration, "
+                        "every), correct entities.<name>.growth, or give a retention that accounts for deletes"))
+    return out
 
 
 def write_feasibility(spec: Spec, peak_writes: float, per_node: float, tp: dict[str, Any],

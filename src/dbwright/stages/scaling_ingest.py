@@ -30,8 +30,10 @@ def ingest_decisions(spec: Spec, node: dict[str, float], tp: dict[str, Any], eng
     for name, e in spec.entities.items():
         pats = [p for p in spec.access_patterns if p.is_write and p.kind == "insert"
                 and (name in p.writes or (not p.writes and wp.pattern_entity(spec, p) == name))]
-        rate = sum(p.rate * (p.writes.get(name, 1) if p.writes else 1) for p in pats)
-        peak = rate * spec.workload.peak_multiplier
+        # volumes from sustained load + bursts (averaged in), sizing from the peak (a burst may set it)
+        rate = sum(wp.average_rate(p) * (p.writes.get(name, 1) if p.writes else 1) for p in pats)
+        peak = sum(wp.peak_rate(p, spec.workload.peak_multiplier) * (p.writes.get(name, 1) if p.writes else 1)
+                   for p in pats)
         time_reads = [p.name for p in spec.access_patterns if not p.is_write and wp.pattern_entity(spec, p) == name
                       and wp.pattern_dimension(p) in ("time_window", "aggregate")]
         if peak < INGEST_MIN or not e.append_only or not (e.retention or time_reads):

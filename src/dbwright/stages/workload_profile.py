@@ -77,24 +77,39 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def average_rate(p: AccessPattern) -> float:
+    """Calls per second averaged over time: sustained rate + each burst's excess × duration / period."""
+    return p.rate + sum(max(0.0, b.rate - p.rate) * min(b.duration, b.every) / b.every for b in p.bursts)
+
+
+def peak_rate(p: AccessPattern, peak_multiplier: float) -> float:
+    """The highest rate to size for: the sustained peak (rate × peak_multiplier) or a burst's rate."""
+    return max([p.rate * peak_multiplier, *(b.rate for b in p.bursts)])
+
+
 @dataclass(frozen=True)
 class Rates:
     reads: float          # read calls per second, normal load
     writes: float         # write calls per second, normal load
     rows_written: float   # rows per second, normal load
     peak_multiplier: float
+    # Peaks summed per pattern: max(rate × peak_multiplier, burst rate); bursts of different patterns
+    # are assumed to coincide (a sale drives reads and writes together), the conservative reading.
+    peak_reads_: float | None = None
+    peak_writes_: float | None = None
+    peak_rows_: float | None = None
 
     @property
     def peak_reads(self) -> float:
-        return self.reads * self.peak_multiplier
+        return self.peak_reads_ if self.peak_reads_ is not None else self.reads * self.peak_multiplier
 
     @property
     def peak_writes(self) -> float:
-        return self.writes * self.peak_multiplier
+        return self.peak_writes_ if self.peak_writes_ is not None else self.writes * self.peak_multiplier
 
     @property
     def peak_rows_written(self) -> float:
-        return self.rows_written * self.peak_multiplier
+        return self.peak_rows_ if self.peak_rows_ is not None else self.rows_written * self.peak_multiplier
 
     @property
     def read_share(self) -> float:
@@ -106,7 +121,13 @@ def rates(spec: Spec) -> Rates:
     reads = sum(p.rate for p in spec.access_patterns if not p.is_write)
     writes = sum(p.rate for p in spec.access_patterns if p.is_write)
     rows = sum(rows_written(p) for p in spec.access_patterns)
-    return Rates(reads=reads, writes=writes, rows_written=rows, peak_multiplier=spec.workload.peak_multiplier)
+    m = spec.workload.peak_multiplier
+    pats = spec.access_patterns
+    per_call = {id(p): (sum(p.writes.values()) if p.writes else 1) for p in pats}
+    return Rates(reads=reads, writes=writes, rows_written=rows, peak_multiplier=m,
+                 peak_reads_=sum(peak_rate(p, m) for p in pats if not p.is_write),
+                 peak_writes_=sum(peak_rate(p, m) for p in pats if p.is_write),
+                 peak_rows_=sum(peak_rate(p, m) * per_call[id(p)] for p in pats if p.is_write))
 
 
 def attribute_bytes(a: AttributeSpec) -> int:
@@ -164,5 +185,5 @@ def has_json(entity: Entity) -> bool:
     return any(a.type == "json" for a in entity.attributes.values())
 
 
-__all__ = ["KIND_DIMENSION", "Rates", "attribute_bytes", "has_json", "index_keys", "monthly_growth",
-           "pattern_dimension", "pattern_entity", "pattern_kind", "rates", "row_payload", "rows_written"]
+__all__ = ["KIND_DIMENSION", "Rates", "attribute_bytes", "average_rate", "has_json", "index_keys", "monthly_growth",
+           "pattern_dimension", "pattern_entity", "pattern_kind", "peak_rate", "rates", "row_payload", "rows_written"]
